@@ -1,0 +1,100 @@
+/**
+ * The messages between the service worker and the tabs: one module that both sides import, so the channel name,
+ * the message types and the schema number cannot drift apart. Every message is validated on receipt; anything
+ * else that arrives on the channel is ignored.
+ */
+import { isValidBuiltAt, isValidVersion, type VersionStamp } from '../manifest/manifest.js'
+
+/** Bumped when a message changes shape. Both sides ignore messages of another schema. */
+export const PROTOCOL_SCHEMA = 1
+
+/**
+ * The BroadcastChannel that carries `VERSION_CHANGED`. Named after the service worker's scope so that two apps on
+ * one origin (say `/shop/` and `/admin/`) never hear each other's deployments.
+ */
+export function channelName(scope: string): string {
+  return `version-gatekeeper:${scope}`
+}
+
+/** Service worker → every tab (BroadcastChannel): a newer deployment was confirmed. Sent once per deployment. */
+export interface VersionChanged {
+  type: 'VERSION_CHANGED'
+  schema: typeof PROTOCOL_SCHEMA
+  /** The newest version known before this one, or null on a service worker that knew none. */
+  from: string | null
+  to: VersionStamp
+}
+
+/** Service worker → one tab (client.postMessage): the answer to `HELLO` and `CHECK`. */
+export interface StateReply {
+  type: 'STATE'
+  schema: typeof PROTOCOL_SCHEMA
+  /** The newest deployment the service worker knows, or null before it has read any manifest. */
+  newest: VersionStamp | null
+}
+
+/** Tab → service worker, at start-up and after a restore from the back/forward cache: the version this tab runs. */
+export interface Hello {
+  type: 'HELLO'
+  schema: typeof PROTOCOL_SCHEMA
+  tab: VersionStamp
+}
+
+/**
+ * Tab → service worker: look for a newer deployment unless the last look is younger than `maxAgeMs`. The tab sets
+ * the freshness it needs (a tab that became visible needs a fresher answer than one that is navigating), the
+ * service worker makes at most one request for all tabs.
+ */
+export interface Check {
+  type: 'CHECK'
+  schema: typeof PROTOCOL_SCHEMA
+  tab: VersionStamp
+  maxAgeMs: number
+}
+
+export type TabMessage = Hello | Check
+export type WorkerMessage = VersionChanged | StateReply
+
+/**
+ * The deployment a message from the service worker announces, or undefined when `data` is not such a message.
+ * Deliberately small: it runs in every page, and the worst a forged message can do is turn a tab's next
+ * navigation into a full document load.
+ */
+export function announcedVersion(data: unknown): VersionStamp | undefined {
+  const message = data as Loose<VersionChanged> & Loose<StateReply> | null
+  if (message?.schema !== PROTOCOL_SCHEMA) return undefined
+  const stamp = (message.type === 'VERSION_CHANGED' ? message.to : message.type === 'STATE' ? message.newest : null) as
+    | Loose<VersionStamp>
+    | null
+    | undefined
+  return typeof stamp?.version === 'string' && typeof stamp.builtAt === 'string'
+    ? { version: stamp.version, builtAt: stamp.builtAt }
+    : undefined
+}
+
+/** Lower bound on `Check.maxAgeMs`, so no message can make the service worker ask the host more than once a second. */
+export const MIN_CHECK_MAX_AGE_MS = 1_000
+
+/**
+ * Validates a message from a tab. Returns undefined for anything that is not a well-formed `HELLO` or `CHECK` of
+ * this schema; the service worker ignores those.
+ */
+export function readTabMessage(data: unknown): TabMessage | undefined {
+  const message = data as Loose<Hello> & Loose<Check> | null
+  if (message?.schema !== PROTOCOL_SCHEMA || !isStamp(message.tab)) return undefined
+  const tab = { version: message.tab.version, builtAt: message.tab.builtAt }
+  if (message.type === 'HELLO') return { type: 'HELLO', schema: PROTOCOL_SCHEMA, tab }
+  if (message.type === 'CHECK' && typeof message.maxAgeMs === 'number' && Number.isFinite(message.maxAgeMs)) {
+    const maxAgeMs = Math.max(MIN_CHECK_MAX_AGE_MS, message.maxAgeMs)
+    return { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs }
+  }
+  return undefined
+}
+
+/** A received message before validation: any field may be missing or of any type. */
+type Loose<T> = { [K in keyof T]?: unknown }
+
+function isStamp(value: unknown): value is VersionStamp {
+  const stamp = value as Partial<VersionStamp> | null
+  return typeof stamp === 'object' && isValidVersion(stamp?.version) && isValidBuiltAt(stamp?.builtAt)
+}

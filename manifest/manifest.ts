@@ -1,0 +1,97 @@
+/**
+ * The deployment manifest: what `vite build` writes to `deploy-manifest.json` and what the service worker reads to
+ * learn which deployment is the newest. Written by `build/`, read by `sw/`; neither Node nor DOM code lives here.
+ */
+
+/** File name of the manifest, at the root of the build output beside index.html and sw.js. */
+export const MANIFEST_FILE = 'deploy-manifest.json'
+
+/** Bumped when a field changes meaning. Readers accept only the schemas they know and step aside otherwise. */
+export const MANIFEST_SCHEMA = 1
+
+/** Identifies a deployment and orders it among others. */
+export interface VersionStamp {
+  /** Names the deployment: a hash of the build output unless the user chose one. */
+  version: string
+  /** ISO 8601 UTC instant (`Date.prototype.toISOString`); only a later `builtAt` counts as a newer deployment. */
+  builtAt: string
+}
+
+/** Fallback pages of one deployment, one self-contained HTML document per locale. */
+export interface FallbackPages {
+  /** The locale served when none of the reader's languages has a page. Always a key of `pages`. */
+  defaultLocale: string
+  /** Locale (BCP 47 tag) to page path, relative to the manifest. Paths carry a content hash. Keys sorted. */
+  pages: Record<string, string>
+}
+
+/** Contents of `deploy-manifest.json`. Keys and lists are sorted, so identical builds give identical bytes. */
+export interface DeployManifest extends VersionStamp {
+  schema: typeof MANIFEST_SCHEMA
+  /** Directory of the hashed files, relative to the manifest, with a trailing slash (Vite's `build.assetsDir`). */
+  assetsDir: string
+  /** Every file the build emitted with a content hash: immutable, so cacheable forever. Sorted. */
+  assets: string[]
+  /** The subset of `assets` that index.html loads at start-up: entry scripts, their static imports, their CSS. */
+  entry: string[]
+  fallback: FallbackPages
+}
+
+const VERSION_PATTERN = /^[\w.-]{1,64}$/
+const ISO_INSTANT_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+// A relative path inside the deployment: no scheme, no leading slash, no parent segments.
+const RELATIVE_PATH_PATTERN = /^(?![a-z][\w+.-]*:)(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\s?#\\]+$/i
+
+/** Whether `value` can name a version: 1 to 64 letters, digits, `_`, `.` or `-` (safe in cache names and HTML). */
+export function isValidVersion(value: unknown): value is string {
+  return typeof value === 'string' && VERSION_PATTERN.test(value)
+}
+
+/** Whether `value` is an instant written by `Date.prototype.toISOString` (which makes string order time order). */
+export function isValidBuiltAt(value: unknown): value is string {
+  return typeof value === 'string' && ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value))
+}
+
+/**
+ * Whether `candidate` is a newer deployment than `known`: a different version built later. A rolling deploy that
+ * serves an older manifest from a server not yet updated is therefore never mistaken for a new deployment.
+ */
+export function isNewer(candidate: VersionStamp, known: VersionStamp | null | undefined): boolean {
+  return !known || (candidate.version !== known.version && candidate.builtAt > known.builtAt)
+}
+
+/**
+ * Validates parsed JSON as a deploy manifest. Returns `undefined` for anything else (another schema, a missing or
+ * malformed field), so a corrupt or foreign manifest makes the gatekeeper step aside instead of acting on it.
+ */
+export function readManifest(json: unknown): DeployManifest | undefined {
+  if (!isRecord(json) || json.schema !== MANIFEST_SCHEMA) return undefined
+  const { version, builtAt, assetsDir, assets, entry, fallback } = json
+  if (!isValidVersion(version) || !isValidBuiltAt(builtAt)) return undefined
+  if (typeof assetsDir !== 'string' || (assetsDir !== '' && !isRelativePath(assetsDir))) return undefined
+  if (!isPathList(assets) || !isPathList(entry)) return undefined
+  if (!isRecord(fallback) || !isRecord(fallback.pages) || typeof fallback.defaultLocale !== 'string') return undefined
+  const pages = fallback.pages
+  if (!Object.values(pages).every(isRelativePath) || !(fallback.defaultLocale in pages)) return undefined
+  return {
+    schema: MANIFEST_SCHEMA,
+    version,
+    builtAt,
+    assetsDir,
+    assets,
+    entry,
+    fallback: { defaultLocale: fallback.defaultLocale, pages: pages as Record<string, string> },
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isRelativePath(value: unknown): value is string {
+  return typeof value === 'string' && RELATIVE_PATH_PATTERN.test(value)
+}
+
+function isPathList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isRelativePath)
+}
