@@ -1,0 +1,169 @@
+/**
+ * The gatekeeper's memory and its conversations with the host: which deployment is the newest, which tab runs
+ * which, and when to read the host's manifest. Everything it needs from the worker's global scope comes in through
+ * `WorkerEnvironment`, so it runs in unit tests exactly as in the browser.
+ */
+import { PROTOCOL_SCHEMA, type StateReply, type TabMessage, type VersionChanged } from '../channel/protocol.js'
+import { isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
+import { isFresh, recordTab, type CheckOutcome, type GatekeeperState } from './state.js'
+import type { Storage } from './storage.js'
+
+/**
+ * After a suspicion that the manifest did not confirm, further suspicions wait this long. A page with a broken
+ * image, or a host with a transient 404, then costs at most six manifest requests a minute, while a real deployment
+ * noticed by a later request is still confirmed within 10 s.
+ */
+export const SUSPICION_QUIET_MS = 10_000
+
+/** What the gatekeeper needs from the service worker's global scope. */
+export interface WorkerEnvironment {
+  /** The registration's scope URL. */
+  scope: string
+  /** Where the host serves `deploy-manifest.json` (beside sw.js). */
+  manifestUrl: string
+  fetch: typeof fetch
+  storage: Storage
+  /** Ids of the window clients open now. */
+  openTabIds(): Promise<ReadonlySet<string>>
+  /** Posts to every tab of this scope, on the BroadcastChannel. */
+  broadcast(message: VersionChanged): void
+  /** Asks the browser to look for a new sw.js now, so a gatekeeper upgrade or a kill switch arrives with the deployment. */
+  updateRegistration(): void
+  now(): number
+}
+
+/** The service worker's view of deployments and tabs. */
+export interface Gatekeeper {
+  /** Reads the host's manifest (at install). Never rejects: a host that is down must not cost the install. */
+  learnCurrentDeployment(): Promise<void>
+  /** Records what a tab says, checks if it asks for it, and answers with the newest deployment. */
+  answer(tabId: string, message: TabMessage): Promise<StateReply>
+  /**
+   * A response suggested that a tab's deployment is gone: confirm with a fresh manifest. Only a newer deployment
+   * counts; it is then recorded, broadcast once to every tab, and the registration is updated.
+   */
+  suspectNewDeployment(): Promise<void>
+  /** The deployments whose manifest lists `url`, newest first. */
+  versionsListing(url: string): Promise<readonly string[]>
+  /** Whether `url` is a deployment's hashed file: listed in a known manifest, or under a known assets directory. */
+  isVersionedAsset(url: string): Promise<boolean>
+}
+
+/** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
+export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
+  let state: GatekeeperState
+  const loaded = env.storage.loadState().then((stored) => {
+    state = stored
+  })
+  let saving = Promise.resolve()
+  const remember = (next: GatekeeperState) => {
+    state = next
+    saving = saving.then(() => env.storage.saveState(next))
+    return saving
+  }
+
+  // Known manifests, newest first, and the index of their files, built once from storage.
+  let manifests: Promise<DeployManifest[]> | undefined
+  const knownManifests = () => (manifests ??= env.storage.loadManifests().catch(() => []))
+  const assetIndex = async () => {
+    const index = new Map<string, string[]>()
+    for (const manifest of await knownManifests()) {
+      for (const path of manifest.assets) {
+        const href = new URL(path, env.manifestUrl).href
+        index.set(href, [...(index.get(href) ?? []), manifest.version])
+      }
+    }
+    return index
+  }
+  let index: Promise<Map<string, string[]>> | undefined
+  const keepManifest = async (manifest: DeployManifest) => {
+    const known = await knownManifests()
+    if (known.some((kept) => kept.version === manifest.version)) return
+    await env.storage.saveManifest(manifest)
+    manifests = Promise.resolve([manifest, ...known].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
+    index = undefined
+  }
+
+  const learn = async (manifest: DeployManifest): Promise<CheckOutcome> => {
+    await loaded
+    const previous = state.newest
+    if (!isNewer(manifest, previous)) {
+      if (previous?.version === manifest.version) await keepManifest(manifest)
+      return 'unchanged'
+    }
+    const newest: VersionStamp = { version: manifest.version, builtAt: manifest.builtAt }
+    await keepManifest(manifest)
+    await remember({ ...state, newest })
+    // The first manifest a new service worker reads is not a change: tabs compare it with their own on HELLO.
+    if (previous) {
+      env.broadcast({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: previous.version, to: newest })
+      env.updateRegistration()
+    }
+    return 'new-version'
+  }
+
+  // One look at the host's manifest at a time, whoever asks: tabs share the answer.
+  let looking: Promise<CheckOutcome> | undefined
+  const look = (cache: RequestCache) =>
+    (looking ??= (async () => {
+      const outcome = await fetchManifest(env, cache).then((read) => (typeof read === 'string' ? read : learn(read)))
+      await remember({ ...state, lastCheck: { at: env.now(), outcome } })
+      return outcome
+    })().finally(() => {
+      looking = undefined
+    }))
+
+  let quietUntil = 0
+
+  return {
+    async learnCurrentDeployment() {
+      await look('no-cache').catch(() => undefined)
+    },
+
+    async answer(tabId, message) {
+      await loaded
+      await remember(recordTab(state, tabId, message.tab.version, await env.openTabIds(), env.now()))
+      // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
+      // page; a look already under way is joined, so its answer is the one given.
+      const stale = message.type === 'CHECK' && !isFresh(state.lastCheck, message.maxAgeMs, env.now())
+      if (looking || stale || isNewer(message.tab, state.newest)) await look('no-cache')
+      return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest }
+    },
+
+    async suspectNewDeployment() {
+      if (env.now() < quietUntil) return
+      // `reload` goes past the HTTP cache and refreshes it, so later conditional checks start from the new ETag.
+      const outcome = await look('reload')
+      if (outcome !== 'new-version') quietUntil = env.now() + SUSPICION_QUIET_MS
+    },
+
+    async versionsListing(url) {
+      return (await (index ??= assetIndex())).get(stripHash(url)) ?? []
+    },
+
+    async isVersionedAsset(url) {
+      const href = stripHash(url)
+      if ((await (index ??= assetIndex())).has(href)) return true
+      return (await knownManifests()).some(
+        (manifest) => manifest.assetsDir !== '' && href.startsWith(new URL(manifest.assetsDir, env.manifestUrl).href),
+      )
+    },
+  }
+}
+
+/** The host's manifest, or why there is none: `unreachable` (network error, non-2xx) or `invalid` (not a manifest). */
+async function fetchManifest(env: WorkerEnvironment, cache: RequestCache): Promise<DeployManifest | CheckOutcome> {
+  let response: Response
+  try {
+    response = await env.fetch(env.manifestUrl, { cache, credentials: 'same-origin' })
+  } catch {
+    return 'unreachable'
+  }
+  if (!response.ok) return 'unreachable'
+  return readManifest(await response.json().catch(() => undefined)) ?? 'invalid'
+}
+
+function stripHash(url: string): string {
+  const hash = url.indexOf('#')
+  return hash === -1 ? url : url.slice(0, hash)
+}
