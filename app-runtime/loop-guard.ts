@@ -1,0 +1,36 @@
+/**
+ * The loop guard: before the gatekeeper sends a tab to a full document load it records which version the tab
+ * left; a document that starts on that same version moments later has bounced (the host still serves the old
+ * version, a CDN lags, a file keeps failing) and must not start another load. Kept in sessionStorage: per tab, and
+ * it survives the load it guards.
+ */
+
+/** sessionStorage key of the record. One key per tab, overwritten, so storage never grows. */
+export const LEAVE_RECORD_KEY = 'version-gatekeeper:left'
+
+/**
+ * How long after leaving a version a document of that version counts as a bounce. A load over a slow mobile
+ * connection takes seconds; 30 s covers it with room, while a failure much later gets its own single attempt.
+ */
+export const BOUNCE_WINDOW_MS = 30_000
+
+/** Which version a tab left, and when (ms since the epoch). */
+export interface LeaveRecord {
+  version: string
+  at: number
+}
+
+/** Whether a document of `version` starting at `now` arrived right after a gatekeeper load away from that version. */
+export function isBounce(record: LeaveRecord | undefined, version: string, now: number): boolean {
+  return record !== undefined && record.version === version && now - record.at >= 0 && now - record.at < BOUNCE_WINDOW_MS
+}
+
+/** Reads a stored record; anything malformed reads as no record. */
+export function parseLeaveRecord(text: string | null): LeaveRecord | undefined {
+  try {
+    const record = JSON.parse(text ?? 'null') as Partial<LeaveRecord> | null
+    return typeof record?.version === 'string' && typeof record.at === 'number' ? (record as LeaveRecord) : undefined
+  } catch {
+    return undefined
+  }
+}
