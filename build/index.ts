@@ -1,0 +1,181 @@
+/**
+ * `version-gatekeeper/vite`: the whole integration is `plugins: [versionGatekeeper()]`. The factory validates the
+ * options once, then wires small plugins around a shared context: one adds the runtime to index.html, one writes
+ * the deployment manifest and the fallback pages, vite-plugin-pwa (injectManifest) builds sw.js from the
+ * gatekeeper's worker, and the last prints the summary. All apply to the client build only: an SSR build emits
+ * nothing.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import type { Plugin, ResolvedConfig } from 'vite'
+import { VitePWA } from 'vite-plugin-pwa'
+import type { RuntimeConfig } from '../app-runtime/config.js'
+import { MANIFEST_FILE } from '../manifest/manifest.js'
+import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
+import { renderFallbackPages } from './fallback-page.js'
+import { errors, summaryLine } from './messages.js'
+import { resolveBuiltAt, resolveOptions, type VersionGatekeeperOptions } from './options.js'
+import { configureRuntime, readRuntimeCode } from './runtime-script.js'
+
+export type { VersionGatekeeperOptions } from './options.js'
+export type { DeployManifest, FallbackPages, VersionStamp } from '../manifest/manifest.js'
+export { GatekeeperBuildError } from './messages.js'
+
+/** File name of the service worker, at the root of the output. */
+export const SW_FILE = 'sw.js'
+
+const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
+
+/** What one client build learned, for the summary line. */
+interface BuildResult {
+  version: string
+  assets: number
+  pageBytesGzip: number
+}
+
+/**
+ * The gatekeeper's Vite plugins. After `vite build`, the output root holds `sw.js`, `deploy-manifest.json` and the
+ * fallback pages, and every HTML page registers the service worker and runs the in-page runtime.
+ */
+export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] {
+  const settings = resolveOptions(options)
+  let config: ResolvedConfig
+  let builtAt: string
+  let result: BuildResult | undefined
+
+  const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
+
+  const gatekeeper: Plugin = {
+    name: 'version-gatekeeper',
+    apply: 'build',
+    applyToEnvironment: clientOnly,
+
+    configResolved(resolvedConfig) {
+      config = resolvedConfig
+      if (!config.base.startsWith('/')) throw errors.relativeBase(config.base)
+    },
+
+    buildStart() {
+      builtAt = resolveBuiltAt()
+      result = undefined
+    },
+
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (!/<head[\s>]/i.test(html)) throw errors.noHtmlHead(context.filename)
+        // The configuration is filled in by generateBundle, once the version (a hash of the whole output) is known.
+        return [{ tag: 'script', children: readRuntimeCode(), injectTo: 'head-prepend' }]
+      },
+    },
+
+    generateBundle: {
+      order: 'post',
+      handler(_, bundle) {
+        const base = config.base
+        const runtimeSettings = { sw: base + SW_FILE, scope: base, checkIntervalMs: settings.checkIntervalMs }
+        const version = settings.version ?? hashOutput(emittedFiles(bundle), JSON.stringify(runtimeSettings))
+        const runtimeConfig: RuntimeConfig = { tab: { version, builtAt }, ...runtimeSettings }
+        const script = configureRuntime(readRuntimeCode(), runtimeConfig)
+        for (const file of Object.values(bundle)) {
+          if (file.type === 'asset' && file.fileName.endsWith('.html') && typeof file.source === 'string') {
+            file.source = file.source.replace(readRuntimeCode(), () => script)
+          }
+        }
+
+        const fallback = renderFallbackPages(version)
+        for (const page of fallback.files) this.emitFile({ type: 'asset', fileName: page.fileName, source: page.html })
+
+        const assetsDir = normalizeDir(config.build.assetsDir)
+        const assets = hashedFiles(Object.keys(bundle), assetsDir)
+        const manifest = createManifest({
+          version,
+          builtAt,
+          assetsDir,
+          assets,
+          entry: entryFiles(bundle),
+          fallback: {
+            defaultLocale: fallback.defaultLocale,
+            pages: Object.fromEntries(fallback.files.map((page) => [page.locale, page.fileName])),
+          },
+        })
+        this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
+        result = { version, assets: assets.length, pageBytesGzip: gzipSync(script, { level: 9 }).length }
+      },
+    },
+  }
+
+  const summary: Plugin = {
+    name: 'version-gatekeeper:summary',
+    apply: 'build',
+    applyToEnvironment: clientOnly,
+    closeBundle: {
+      // After vite-plugin-pwa's closeBundle, which builds sw.js.
+      order: 'post',
+      sequential: true,
+      async handler() {
+        if (!result) return
+        const swPath = resolve(config.root, config.build.outDir, SW_FILE)
+        const sw = await readFile(swPath).catch(() => undefined)
+        config.logger.info(summaryLine({ ...result, swBytesGzip: sw && gzipSync(sw, { level: 9 }).length }))
+      },
+    },
+  }
+
+  const serviceWorker = VitePWA({
+    strategies: 'injectManifest',
+    srcDir: SW_SOURCE_DIR,
+    filename: SW_FILE,
+    injectRegister: false, // the runtime registers the worker itself, with updateViaCache: 'none'
+    manifest: false, // not a PWA toolkit: no web app manifest
+    injectManifest: {
+      // The worker learns each deployment's files from deploy-manifest.json at run time, so nothing is injected
+      // and sw.js stays byte-identical across deployments.
+      injectionPoint: undefined,
+      rollupFormat: 'iife',
+    },
+  })
+  for (const plugin of serviceWorker) plugin.applyToEnvironment = clientOnly
+
+  return [gatekeeper, ...serviceWorker, summary]
+}
+
+/**
+ * The part of a Rollup/Rolldown output bundle the gatekeeper reads. Structural, so it fits Vite 6 and 7 (Rollup)
+ * as well as Vite 8 (Rolldown).
+ */
+type OutputBundle = Record<
+  string,
+  | { type: 'chunk'; fileName: string; code: string; isEntry: boolean; imports: string[]; viteMetadata?: { importedCss: Set<string> } }
+  | { type: 'asset'; fileName: string; source: string | Uint8Array }
+>
+
+/** Every file in the bundle with its content. */
+function emittedFiles(bundle: OutputBundle): EmittedFile[] {
+  return Object.values(bundle).map((file) => ({
+    fileName: file.fileName,
+    content: file.type === 'chunk' ? file.code : file.source,
+  }))
+}
+
+/** What index.html loads at start-up: entry chunks, their static imports, and the CSS they import. */
+function entryFiles(bundle: OutputBundle): string[] {
+  const files = new Set<string>()
+  const visit = (fileName: string) => {
+    const chunk = bundle[fileName]
+    if (!chunk || files.has(fileName)) return
+    files.add(fileName)
+    if (chunk.type !== 'chunk') return
+    chunk.imports.forEach(visit)
+    chunk.viteMetadata?.importedCss.forEach((css) => files.add(css))
+  }
+  for (const file of Object.values(bundle)) if (file.type === 'chunk' && file.isEntry) visit(file.fileName)
+  return [...files]
+}
+
+function normalizeDir(dir: string): string {
+  const trimmed = dir.replace(/^\.?\/+/, '').replace(/\/+$/, '')
+  return trimmed === '' ? '' : `${trimmed}/`
+}

@@ -1,0 +1,108 @@
+/**
+ * Every text the build prints or throws, in one place. Errors carry a stable `code`, so tests assert the code and
+ * the wording can improve; each message says what was seen and what to change.
+ */
+
+/** An error of the gatekeeper's build step. `code` is stable; the message is for people. */
+export class GatekeeperBuildError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`[version-gatekeeper] ${message}`)
+    this.name = 'GatekeeperBuildError'
+  }
+}
+
+/** Shows a value as the user wrote it, with its type when that is the problem. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return 'an array'
+  if (value === null) return 'null'
+  try {
+    return `${JSON.stringify(value) ?? String(value)} (${typeof value})`
+  } catch {
+    return String(value)
+  }
+}
+
+export const errors = {
+  notAnObject: (value: unknown) =>
+    new GatekeeperBuildError(
+      'options-not-object',
+      `versionGatekeeper() takes one options object, got ${describeValue(value)}. Write versionGatekeeper() or versionGatekeeper({ ... }).`,
+    ),
+  unknownOption: (key: string, known: readonly string[]) => {
+    const near = known.find((name) => name.toLowerCase() === key.toLowerCase() || editDistance(name, key) <= 2)
+    return new GatekeeperBuildError(
+      'unknown-option',
+      `unknown option "${key}".${near ? ` Did you mean "${near}"?` : ''} Known options: ${known.join(', ')}.`,
+    )
+  },
+  invalidOption: (key: string, value: unknown, expected: string, example: string) =>
+    new GatekeeperBuildError(
+      'invalid-option',
+      `option "${key}" is ${describeValue(value)}; it must be ${expected}. For example: versionGatekeeper({ ${example} }).`,
+    ),
+  invalidVersionEnv: (name: string, value: string) =>
+    new GatekeeperBuildError(
+      'invalid-version-env',
+      `environment variable ${name} is ${JSON.stringify(value)}; a version must be 1 to 64 letters, digits, "_", "." or "-". ` +
+        `Unset it to use a hash of the build output, or pass a value such as a commit SHA.`,
+    ),
+  invalidSourceDateEpoch: (value: string) =>
+    new GatekeeperBuildError(
+      'invalid-source-date-epoch',
+      `environment variable SOURCE_DATE_EPOCH is ${JSON.stringify(value)}; it must be a whole number of seconds since 1970 ` +
+        `(for example the commit time: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)). Unset it to use the build time.`,
+    ),
+  relativeBase: (base: string) =>
+    new GatekeeperBuildError(
+      'relative-base',
+      `Vite's base is ${JSON.stringify(base)}; the gatekeeper needs an absolute path such as "/" or "/app/", because the ` +
+        `service worker's scope and the manifest's URL are derived from it. Set base in vite.config.ts.`,
+    ),
+  noHtmlHead: (file: string) =>
+    new GatekeeperBuildError(
+      'no-html-head',
+      `${file} has no <head> element, so the runtime cannot be added before the app's scripts. Add <head></head> to it.`,
+    ),
+  missingRuntime: (path: string) =>
+    new GatekeeperBuildError(
+      'missing-runtime',
+      `the prebuilt runtime ${path} is missing: the installed version-gatekeeper package is incomplete. Reinstall it.`,
+    ),
+}
+
+/** The one line a build prints. */
+export function summaryLine(facts: {
+  version: string
+  assets: number
+  pageBytesGzip: number
+  swBytesGzip: number | undefined
+}): string {
+  const sw = facts.swBytesGzip === undefined ? 'sw.js missing' : `sw.js ${kilobytes(facts.swBytesGzip)} gzip`
+  return (
+    `version-gatekeeper: version ${facts.version} · ${facts.assets} hashed files · ` +
+    `+${kilobytes(facts.pageBytesGzip)} gzip per page · ${sw}`
+  )
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(2)} KB`
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1))
+      diagonal = above
+    }
+  }
+  return row[b.length]!
+}
