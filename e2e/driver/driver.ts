@@ -1,0 +1,35 @@
+/**
+ * What a scenario needs from a browser, and nothing more: open tabs, click, type, read the page, wait, tell a
+ * document load from a client-side navigation. Scenarios are written once against this; each engine has a small
+ * adapter (Playwright for Chromium and Firefox, WebDriver for WebKit).
+ */
+
+/** One browser with its own profile: tabs opened in it share service workers, caches and storage. */
+export interface BrowserSession {
+  readonly engine: Engine
+  /** Opens a new tab on `url` and waits until the document has loaded. */
+  openTab(url: string): Promise<Tab>
+  /** Messages the gatekeeper logged at error level, from pages and from the service worker, in this session. */
+  gatekeeperErrors(): readonly string[]
+  close(): Promise<void>
+}
+
+export type Engine = 'chromium' | 'firefox' | 'webkit'
+
+/** One tab of a session. Selectors are CSS selectors; expressions are JavaScript expressions run in the page. */
+export interface Tab {
+  /** Clicks the first element matching `selector`, as a user would. */
+  click(selector: string): Promise<void>
+  /** Types `text` into the field matching `selector`, as a user would. */
+  type(selector: string, text: string): Promise<void>
+  /** The value of a JavaScript expression in the current document. Retries while a navigation replaces it. */
+  evaluate<T>(expression: string): Promise<T>
+  /** Waits until `expression` is truthy in the current document; fails with `description` after `timeoutMs`. */
+  waitFor(expression: string, description: string, timeoutMs?: number): Promise<void>
+  /** Goes back one entry in the tab's history, as the browser's back button does. */
+  back(): Promise<void>
+  /** Navigates the tab to `url` as if typed in the address bar. */
+  goto(url: string): Promise<void>
+  /** `performance.timeOrigin` of the current document: it changes if and only if a new document loaded. */
+  timeOrigin(): Promise<number>
+}

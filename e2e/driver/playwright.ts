@@ -1,0 +1,58 @@
+/** The Playwright adapter: Debian's Chromium (and, through WebDriver BiDi, Firefox ESR). */
+import type { Browser, Page } from '@playwright/test'
+import type { BrowserSession, Engine, Tab } from './driver.js'
+
+const GATEKEEPER_PREFIX = '[version-gatekeeper]'
+const DEFAULT_TIMEOUT_MS = 15_000
+
+/** A session in a fresh browser context of `browser`, with service workers allowed. */
+export async function playwrightSession(browser: Browser, engine: Engine): Promise<BrowserSession> {
+  const context = await browser.newContext({ serviceWorkers: 'allow' })
+  const errors: string[] = []
+  const collect = (type: string, text: string) => {
+    if ((type === 'error' || type === 'warning') && text.includes(GATEKEEPER_PREFIX)) errors.push(text)
+  }
+  context.on('console', (message) => collect(message.type(), message.text()))
+  context.on('weberror', (error) => collect('error', String(error.error())))
+  return {
+    engine,
+    async openTab(url) {
+      const page = await context.newPage()
+      await page.goto(url)
+      return playwrightTab(page)
+    },
+    gatekeeperErrors: () => errors,
+    close: () => context.close(),
+  }
+}
+
+function playwrightTab(page: Page): Tab {
+  const evaluate = async <T>(expression: string): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await page.evaluate(expression)) as T
+      } catch (error) {
+        // A document being replaced destroys the execution context; ask the next document.
+        if (attempt >= 20 || !/context was destroyed|navigat/i.test(String(error))) throw error
+        await page.waitForLoadState('domcontentloaded').catch(() => undefined)
+      }
+    }
+  }
+  return {
+    click: (selector) => page.click(selector),
+    type: (selector, text) => page.locator(selector).pressSequentially(text),
+    evaluate,
+    async waitFor(expression, description, timeoutMs = DEFAULT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs
+      while (!(await evaluate<unknown>(expression).catch(() => false))) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${description}`)
+        await page.waitForTimeout(50)
+      }
+    },
+    // A restore from the back/forward cache fires no load event: wait for the commit only.
+    back: async () => void (await page.goBack({ waitUntil: 'commit' })),
+    goto: async (url) => void (await page.goto(url)),
+    timeOrigin: () => evaluate<number>('performance.timeOrigin'),
+  }
+}
+

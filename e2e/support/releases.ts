@@ -1,0 +1,111 @@
+/**
+ * Builds the fixture apps in successive releases from the packed package, the way a user's app would get it: `npm
+ * pack`, then the tarball unpacked into a workspace's node_modules. Nothing is imported from the source tree, so a
+ * broken `exports` or `files` in package.json fails the build here. The build's own dependencies (vite,
+ * vite-plugin-pwa, workbox) resolve from the repository's node_modules above the workspace.
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..')
+const WORK_DIR = join(REPO_ROOT, '.tmp/e2e')
+const FIXTURES_DIR = join(REPO_ROOT, 'e2e/fixtures')
+const VITE_BIN = join(REPO_ROOT, 'node_modules/vite/bin/vite.js')
+
+/** The releases every fixture app is built in, in deployment order. */
+export const RELEASES = ['v1', 'v2', 'v3'] as const
+export type Release = (typeof RELEASES)[number]
+
+/** Build variants of a fixture app: the same sources with other gatekeeper options. */
+export const VARIANTS = {
+  /** The plugin's defaults. */
+  default: {},
+  /** Tabs ask for a check at every navigation a second apart: lets a test see checks without waiting 5 minutes. */
+  'quick-check': { FIXTURE_CHECK_INTERVAL: '1000' },
+} as const satisfies Record<string, Record<string, string>>
+export type Variant = keyof typeof VARIANTS
+
+export const FIXTURE_APPS = ['history-app'] as const
+export type FixtureApp = (typeof FIXTURE_APPS)[number]
+
+/** The directory holding `<release>/` subdirectories of one app variant, ready for a host's `releasesDir`. */
+export function releasesDir(app: FixtureApp, variant: Variant): string {
+  const dir = process.env.GATEKEEPER_E2E_RELEASES
+  if (!dir) throw new Error('GATEKEEPER_E2E_RELEASES is not set: the e2e global setup did not run')
+  return join(dir, app, variant)
+}
+
+/**
+ * Packs the package and builds every fixture app, variant and release; returns the directory of the builds.
+ * Reuses an earlier build when the packed files and the fixture sources are unchanged.
+ */
+export function buildFixtureReleases(log: (line: string) => void = console.log): string {
+  if (!existsSync(join(REPO_ROOT, 'dist/app-runtime/inline.min.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests')
+  }
+  mkdirSync(WORK_DIR, { recursive: true })
+  const packDir = join(WORK_DIR, 'pack')
+  rmSync(packDir, { recursive: true, force: true })
+  mkdirSync(packDir)
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as { filename: string }[]
+  const tarball = join(packDir, packed!.filename)
+
+  const workspace = join(packDir, 'workspace')
+  const installed = join(workspace, 'node_modules/version-gatekeeper')
+  mkdirSync(installed, { recursive: true })
+  execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'])
+  // Its own package.json makes the workspace a package scope of its own: `version-gatekeeper/vite` then resolves
+  // through node_modules, not through the repository's self-reference.
+  writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'gatekeeper-e2e-workspace', private: true, type: 'module' }))
+
+  const key = hashTree([installed, FIXTURES_DIR]).slice(0, 16)
+  const outDir = join(WORK_DIR, `releases-${key}`)
+  if (existsSync(join(outDir, '.complete'))) {
+    log(`e2e: reusing fixture releases ${relative(REPO_ROOT, outDir)}`)
+    return outDir
+  }
+  rmSync(outDir, { recursive: true, force: true })
+  for (const app of FIXTURE_APPS) {
+    const appDir = join(workspace, app)
+    cpSync(join(FIXTURES_DIR, app), appDir, { recursive: true })
+    for (const [variant, env] of Object.entries(VARIANTS)) {
+      RELEASES.forEach((release, index) => {
+        const target = join(outDir, app, variant, release)
+        execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], {
+          cwd: appDir,
+          env: { ...process.env, ...env, VITE_RELEASE: release, FIXTURE_OUT_DIR: target },
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
+        // nginx derives ETags from mtime and size only: two releases built in the same second with an index.html of
+        // the same size would share an ETag, and a revalidating browser would keep the old page. Real deployments
+        // are minutes apart; these are not, so each release gets its own minute.
+        setTreeTime(target, new Date(Date.now() - (RELEASES.length - index) * 60_000))
+        log(`e2e: built ${app} ${variant} ${release}`)
+      })
+    }
+  }
+  writeFileSync(join(outDir, '.complete'), '')
+  return outDir
+}
+
+function hashTree(roots: string[]): string {
+  const hash = createHash('sha256')
+  const visit = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry))
+    } else {
+      hash.update(path).update(readFileSync(path))
+    }
+  }
+  roots.forEach(visit)
+  return hash.digest('hex')
+}
+
+function setTreeTime(path: string, time: Date): void {
+  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) setTreeTime(join(path, entry), time)
+  utimesSync(path, time, time)
+}
