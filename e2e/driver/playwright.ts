@@ -38,9 +38,18 @@ function playwrightTab(page: Page): Tab {
       }
     }
   }
+  // A user acts in the tab in front. Headless Chromium throttles animation frames in the others, and Playwright's
+  // wait for a stable element then costs about a second per click.
+  const inFront = async () => page.bringToFront()
   return {
-    click: (selector) => page.click(selector),
-    type: (selector, text) => page.locator(selector).pressSequentially(text),
+    click: async (selector) => {
+      await inFront()
+      await page.click(selector)
+    },
+    type: async (selector, text) => {
+      await inFront()
+      await page.locator(selector).pressSequentially(text)
+    },
     evaluate,
     async waitFor(expression, description, timeoutMs = DEFAULT_TIMEOUT_MS) {
       const deadline = Date.now() + timeoutMs

@@ -45,8 +45,11 @@ export interface RequestRecord {
   release: string | undefined
 }
 
-/** A fault {@link StaticHost.injectFault} plays: an HTTP error status, or a connection reset without any response. */
-export type Fault = { status: number } | 'reset'
+/**
+ * A fault {@link StaticHost.injectFault} plays: an HTTP error status, a connection reset without any response, or a
+ * slow answer (served normally, from the release current when the request arrived, after `delayMs`).
+ */
+export type Fault = { status: number } | 'reset' | { delayMs: number }
 
 /** What both hosts offer, so that one test can run against either. */
 export interface ReleaseHost {
@@ -72,7 +75,7 @@ export interface StaticHost extends ReleaseHost {
   clearRequests(): void
   /**
    * The next `times` (default 1) requests whose path (`pathname + search`, as in {@link RequestRecord.path})
-   * matches fail with `fault` instead of being served. Faults are consumed in the order they were injected.
+   * matches meet `fault` (fail, or answer late). Faults are consumed in the order they were injected.
    */
   injectFault(match: RegExp | ((path: string) => boolean), fault: Fault, times?: number): void
   /** While on, every new TCP connection is destroyed at once; switching on also destroys open keep-alive connections. */
@@ -132,7 +135,11 @@ export async function createStaticHost(options: StaticHostOptions): Promise<Stat
       release: undefined,
     }
     const fault = takeFault(faults, record.path)
-    if (fault !== undefined) return playFault(fault, record, requests, response)
+    if (fault !== undefined && typeof fault === 'object' && 'delayMs' in fault) {
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+    } else if (fault !== undefined) {
+      return playFault(fault, record, requests, response)
+    }
     if (record.method !== 'GET' && record.method !== 'HEAD') {
       requests.push({ ...record, status: 405 })
       return sendText(response, 405, { Allow: 'GET, HEAD' })
@@ -208,7 +215,7 @@ function takeFault(faults: PendingFault[], path: string): Fault | undefined {
   return pending.fault
 }
 
-function playFault(fault: Fault, record: RequestRecord, requests: RequestRecord[], response: ServerResponse): void {
+function playFault(fault: Exclude<Fault, { delayMs: number }>, record: RequestRecord, requests: RequestRecord[], response: ServerResponse): void {
   if (fault === 'reset') {
     requests.push({ ...record, status: 0 })
     response.socket?.destroy()

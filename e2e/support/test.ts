@@ -65,3 +65,14 @@ export const HOSTS = {
     { server: 'nginx', mode: 'spa' },
   ],
 } as const satisfies Record<string, readonly HostChoice[]>
+
+/** Waits until the host has had no request for `quietMs` (at most 10 s): the browser's own background fetches are done. */
+export async function untilQuiet(host: ReleaseHost, quietMs: number): Promise<void> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const last = (await host.readRequests()).at(-1)?.at ?? 0
+    const quietFor = Date.now() - last
+    if (quietFor >= quietMs || Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, quietMs - quietFor))
+  }
+}
