@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { readManifest } from '../manifest/manifest.js'
+import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
+
+const output: EmittedFile[] = [
+  { fileName: 'index.html', content: '<!doctype html><script src="/assets/index-3FK.js"></script>' },
+  { fileName: 'assets/index-3FK.js', content: 'console.log(1)' },
+  { fileName: 'assets/logo-9x.png', content: new Uint8Array([137, 80, 78, 71]) },
+]
+const settings = '{"sw":"/sw.js","scope":"/"}'
+
+describe('hashOutput', () => {
+  it('names a deployment with 12 hex digits', () => {
+    expect(hashOutput(output, settings)).toMatch(/^[0-9a-f]{12}$/)
+  })
+
+  it('gives the same files in any order the same version', () => {
+    expect(hashOutput([...output].reverse(), settings)).toBe(hashOutput(output, settings))
+  })
+
+  it('a change of one byte gives another version', () => {
+    const changed = output.map((file) => (file.fileName === 'assets/index-3FK.js' ? { ...file, content: 'console.log(2)' } : file))
+    expect(hashOutput(changed, settings)).not.toBe(hashOutput(output, settings))
+  })
+
+  it('a renamed file gives another version', () => {
+    const renamed = output.map((file) => (file.fileName === 'assets/logo-9x.png' ? { ...file, fileName: 'assets/logo-9y.png' } : file))
+    expect(hashOutput(renamed, settings)).not.toBe(hashOutput(output, settings))
+  })
+
+  it('an added empty file gives another version', () => {
+    expect(hashOutput([...output, { fileName: 'robots.txt', content: '' }], settings)).not.toBe(hashOutput(output, settings))
+  })
+
+  it('other gatekeeper settings give another version', () => {
+    expect(hashOutput(output, '{"sw":"/app/sw.js","scope":"/app/"}')).not.toBe(hashOutput(output, settings))
+  })
+
+  it('file contents with NUL bytes cannot make two different outputs hash alike', () => {
+    const one = [{ fileName: 'a.bin', content: '1\0b.bin\u00002' }]
+    const two = [
+      { fileName: 'a.bin', content: '1' },
+      { fileName: 'b.bin', content: '2' },
+    ]
+    expect(hashOutput(one, settings)).not.toBe(hashOutput(two, settings))
+  })
+})
+
+describe('hashedFiles', () => {
+  it('keeps only the files under the assets directory, without HTML, sorted', () => {
+    const names = ['index.html', 'assets/z-1.js', 'sw.js', 'assets/a-2.css', 'assets/page.html', 'favicon.ico', 'assetsx/b.js']
+    expect(hashedFiles(names, 'assets/')).toEqual(['assets/a-2.css', 'assets/z-1.js'])
+  })
+
+  it('reads any iterable of names', () => {
+    expect(hashedFiles(new Set(['static/b.js', 'static/a.js']), 'static/')).toEqual(['static/a.js', 'static/b.js'])
+  })
+})
+
+describe('createManifest', () => {
+  const input = {
+    version: 'a1b2c3d4e5f6',
+    builtAt: '2026-11-02T10:00:00.000Z',
+    assetsDir: 'assets/',
+    assets: ['assets/b.js', 'assets/a.css', 'assets/b.js'],
+    entry: new Set(['assets/b.js', 'assets/a.css']),
+    fallback: { defaultLocale: 'en', pages: { en: 'fallback.en.1234abcd.html' } },
+  }
+
+  it('lists every file once, sorted', () => {
+    const manifest = createManifest(input)
+    expect(manifest.assets).toEqual(['assets/a.css', 'assets/b.js'])
+    expect(manifest.entry).toEqual(['assets/a.css', 'assets/b.js'])
+  })
+
+  it('writes a manifest that the service worker reads', () => {
+    expect(readManifest(createManifest(input))).toEqual(createManifest(input))
+  })
+})
+
+describe('serializeManifest', () => {
+  const manifest = () =>
+    createManifest({
+      version: 'a1b2c3d4e5f6',
+      builtAt: '2026-11-02T10:00:00.000Z',
+      assetsDir: 'assets/',
+      assets: ['assets/b.js', 'assets/a.css'],
+      entry: ['assets/b.js'],
+      fallback: { pages: { fr: 'fallback.fr.2.html', en: 'fallback.en.1.html' }, defaultLocale: 'en' },
+    })
+
+  it('sorts the keys at every depth', () => {
+    const json = JSON.parse(serializeManifest(manifest()))
+    expect(Object.keys(json)).toEqual(['assets', 'assetsDir', 'builtAt', 'entry', 'fallback', 'schema', 'version'])
+    expect(Object.keys(json.fallback)).toEqual(['defaultLocale', 'pages'])
+    expect(Object.keys(json.fallback.pages)).toEqual(['en', 'fr'])
+  })
+
+  it('ends with a newline', () => {
+    expect(serializeManifest(manifest()).endsWith('}\n')).toBe(true)
+  })
+
+  it('gives identical manifests identical bytes, whatever order their keys were built in', () => {
+    const { fallback, ...rest } = manifest()
+    const reordered = { fallback: { defaultLocale: 'en', pages: { en: 'fallback.en.1.html', fr: 'fallback.fr.2.html' } }, ...rest }
+    expect(serializeManifest(reordered)).toBe(serializeManifest({ ...rest, fallback }))
+  })
+
+  it('reads back as the same manifest', () => {
+    expect(readManifest(JSON.parse(serializeManifest(manifest())))).toEqual(manifest())
+  })
+})
