@@ -136,6 +136,12 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
       injectionPoint: undefined,
       rollupFormat: 'iife',
     },
+    integration: {
+      // The nested build of sw.js would print its own file table; the summary line already reports sw.js.
+      configureCustomSWViteBuild(inlineConfig) {
+        inlineConfig.logLevel = config.logLevel === 'info' ? 'warn' : config.logLevel
+      },
+    },
   })
   for (const plugin of serviceWorker) plugin.applyToEnvironment = clientOnly
 

@@ -1,0 +1,107 @@
+/**
+ * The plugin through Vite's own build API, on the e2e fixture app. `version-gatekeeper/vite` resolves through the
+ * package's `exports` to dist/, so `npm run build` must have run.
+ */
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { build, type InlineConfig } from 'vite'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readManifest } from '../manifest/manifest.js'
+import { versionGatekeeper } from 'version-gatekeeper/vite'
+
+const FIXTURE = resolve(import.meta.dirname, '../e2e/fixtures/history-app')
+const temporary: string[] = []
+
+async function buildFixture(env: Record<string, string>, config: InlineConfig = {}): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'vg-build-'))
+  temporary.push(outDir)
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  try {
+    await build({ root: FIXTURE, logLevel: 'silent', ...config, build: { outDir, emptyOutDir: true, ...config.build } })
+  } finally {
+    process.env = saved
+  }
+  return outDir
+}
+
+const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8')
+
+afterAll(async () => {
+  await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+describe('vite build with versionGatekeeper()', () => {
+  it('emits sw.js, deploy-manifest.json, a fallback page and an index.html that registers the worker', async () => {
+    const out = await buildFixture({ VITE_RELEASE: 'v1' })
+    const manifest = readManifest(JSON.parse(await read(out, 'deploy-manifest.json')))
+    expect(manifest).toBeDefined()
+    expect(manifest!.assets.length).toBeGreaterThan(3)
+    expect(manifest!.entry.every((file) => manifest!.assets.includes(file))).toBe(true)
+    for (const page of Object.values(manifest!.fallback.pages)) {
+      expect(await read(out, page)).toContain(`data-version="${manifest!.version}"`)
+    }
+    const html = await read(out, 'index.html')
+    expect(html.indexOf('<script>')).toBeLessThan(html.indexOf('<script type="module"'))
+    expect(html).toContain(`"version":"${manifest!.version}"`)
+    expect(html).toContain('updateViaCache')
+    expect(html).not.toContain('__VERSION_GATEKEEPER_CONFIG__')
+    expect((await read(out, 'sw.js')).length).toBeGreaterThan(1000)
+  })
+
+  it('gives identical builds identical bytes (with SOURCE_DATE_EPOCH) and the same version even without it', async () => {
+    const epoch = { VITE_RELEASE: 'v1', SOURCE_DATE_EPOCH: '1790000000' }
+    const [first, second] = [await buildFixture(epoch), await buildFixture(epoch)]
+    for (const file of ['deploy-manifest.json', 'index.html', 'sw.js']) {
+      expect(await read(second, file), file).toBe(await read(first, file))
+    }
+    const third = await buildFixture({ VITE_RELEASE: 'v1' })
+    const version = (dir: string) => read(dir, 'deploy-manifest.json').then((text) => JSON.parse(text).version)
+    expect(await version(third)).toBe(await version(first))
+  })
+
+  it('keeps sw.js byte-identical across deployments, so a deploy never waits on a service worker update', async () => {
+    const [v1, v2] = [await buildFixture({ VITE_RELEASE: 'v1' }), await buildFixture({ VITE_RELEASE: 'v2' })]
+    const version = (dir: string) => read(dir, 'deploy-manifest.json').then((text) => JSON.parse(text).version)
+    expect(await version(v2)).not.toBe(await version(v1))
+    expect(await read(v2, 'sw.js')).toBe(await read(v1, 'sw.js'))
+  })
+
+  it('uses the version the user passes, through the option or VERSION_GATEKEEPER_VERSION', async () => {
+    const fromEnv = await buildFixture({ VITE_RELEASE: 'v1', VERSION_GATEKEEPER_VERSION: 'commit-4f2a9c1' })
+    expect(JSON.parse(await read(fromEnv, 'deploy-manifest.json')).version).toBe('commit-4f2a9c1')
+    const fromOption = await buildFixture(
+      { VITE_RELEASE: 'v1' },
+      { configFile: false, plugins: [versionGatekeeper({ version: 'release-7' })] },
+    )
+    expect(JSON.parse(await read(fromOption, 'deploy-manifest.json')).version).toBe('release-7')
+  })
+
+  it('emits nothing in an SSR build', async () => {
+    const out = await buildFixture(
+      { VITE_RELEASE: 'v1' },
+      { configFile: false, plugins: [versionGatekeeper()], build: { ssr: join(FIXTURE, 'src/release.ts') } },
+    )
+    expect((await readdir(out)).sort()).toEqual(['release.js'])
+  })
+
+  it('fails the build on a bad option, naming the key, the value and the fix', async () => {
+    const dir = await mkdtemp(join(FIXTURE, '.bad-config-'))
+    temporary.push(dir)
+    const configFile = join(dir, 'vite.config.mjs')
+    await writeFile(
+      configFile,
+      "import { versionGatekeeper } from 'version-gatekeeper/vite'\nexport default { plugins: [versionGatekeeper({ checkInterval: '5m' })] }\n",
+    )
+    await expect(buildFixture({}, { configFile })).rejects.toThrow(
+      /option "checkInterval" is "5m".*milliseconds.*checkInterval: 5 \* 60_000/,
+    )
+  })
+
+  it("fails the build when Vite's base is relative, explaining why", async () => {
+    await expect(buildFixture({}, { configFile: false, base: './', plugins: [versionGatekeeper()] })).rejects.toMatchObject({
+      code: 'relative-base',
+    })
+  })
+})
