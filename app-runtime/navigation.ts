@@ -40,7 +40,8 @@ export function clickDestination(click: ClickFacts, link: LinkFacts | undefined,
     return undefined
   }
   if (to.origin !== here.origin || !/^https?:$/.test(to.protocol)) return undefined
-  if (to.hash && routeOf(to) === routeOf(here)) return undefined
+  // `href="#"` resolves to a URL with an empty hash ('' in `URL.hash`) and is still an in-page jump.
+  if (to.href.includes('#') && routeOf(to) === routeOf(here)) return undefined
   return to
 }
 

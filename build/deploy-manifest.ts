@@ -20,8 +20,11 @@ const VERSION_HEX_DIGITS = 12
  */
 export function hashOutput(files: readonly EmittedFile[], settings: string): string {
   const hash = createHash('sha256')
+  // Each part is preceded by its length, so no content can pass for a name or for another file.
+  const part = (data: string | Uint8Array) => hash.update(`${Buffer.byteLength(data)}:`).update(data)
   for (const file of [...files].sort((a, b) => compare(a.fileName, b.fileName))) {
-    hash.update(file.fileName).update('\0').update(file.content).update('\0')
+    part(file.fileName)
+    part(file.content)
   }
   return hash.update(settings).digest('hex').slice(0, VERSION_HEX_DIGITS)
 }

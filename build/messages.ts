@@ -20,6 +20,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function'
   if (Array.isArray(value)) return 'an array'
   if (value === null) return 'null'
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (number)` // JSON would say null
   try {
     return `${JSON.stringify(value) ?? String(value)} (${typeof value})`
   } catch {

@@ -2,7 +2,7 @@
  * The plugin's options: their types, their defaults, and their validation, done once when the plugin is created
  * so that a bad value fails the build before anything is written.
  */
-import { isValidVersion } from '../manifest/manifest.js'
+import { isValidBuiltAt, isValidVersion } from '../manifest/manifest.js'
 import { errors } from './messages.js'
 
 /** Options of `versionGatekeeper()`. Every one is optional; the defaults suit most apps. */
@@ -80,6 +80,10 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
 export function resolveBuiltAt(env: Record<string, string | undefined> = process.env, now = new Date()): string {
   const epoch = env.SOURCE_DATE_EPOCH
   if (epoch === undefined || epoch === '') return now.toISOString()
-  if (!/^\d+$/.test(epoch)) throw errors.invalidSourceDateEpoch(epoch)
-  return new Date(Number(epoch) * 1000).toISOString()
+  // Past the year 9999 the ISO form grows a sign and six digits, which no manifest reader accepts.
+  const builtAt = /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined
+  if (!builtAt || Number.isNaN(builtAt.getTime()) || !isValidBuiltAt(builtAt.toISOString())) {
+    throw errors.invalidSourceDateEpoch(epoch)
+  }
+  return builtAt.toISOString()
 }

@@ -38,9 +38,8 @@ export interface DeployManifest extends VersionStamp {
 }
 
 const VERSION_PATTERN = /^[\w.-]{1,64}$/
-const ISO_INSTANT_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
-// A relative path inside the deployment: no scheme, no leading slash, no parent segments.
-const RELATIVE_PATH_PATTERN = /^(?![a-z][\w+.-]*:)(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\s?#\\]+$/i
+// Any base works: a path is inside the deployment when resolving it against a directory stays in that directory.
+const PROBE_BASE = 'https://deployment.invalid/base/'
 
 /** Whether `value` can name a version: 1 to 64 letters, digits, `_`, `.` or `-` (safe in cache names and HTML). */
 export function isValidVersion(value: unknown): value is string {
@@ -49,7 +48,9 @@ export function isValidVersion(value: unknown): value is string {
 
 /** Whether `value` is an instant written by `Date.prototype.toISOString` (which makes string order time order). */
 export function isValidBuiltAt(value: unknown): value is string {
-  return typeof value === 'string' && ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value))
+  if (typeof value !== 'string' || value.length !== 24) return false
+  const date = new Date(value)
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value
 }
 
 /**
@@ -72,7 +73,7 @@ export function readManifest(json: unknown): DeployManifest | undefined {
   if (!isPathList(assets) || !isPathList(entry)) return undefined
   if (!isRecord(fallback) || !isRecord(fallback.pages) || typeof fallback.defaultLocale !== 'string') return undefined
   const pages = fallback.pages
-  if (!Object.values(pages).every(isRelativePath) || !(fallback.defaultLocale in pages)) return undefined
+  if (!Object.values(pages).every(isRelativePath) || !Object.hasOwn(pages, fallback.defaultLocale)) return undefined
   return {
     schema: MANIFEST_SCHEMA,
     version,
@@ -88,8 +89,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/**
+ * A path that stays inside the deployment's directory once a browser resolves it: no scheme, no leading slash,
+ * no `..` (nor `%2e%2e`, which URLs also resolve as a parent), no query or hash, no backslash or whitespace.
+ */
 function isRelativePath(value: unknown): value is string {
-  return typeof value === 'string' && RELATIVE_PATH_PATTERN.test(value)
+  if (typeof value !== 'string' || value === '' || /[\s?#\\]/.test(value)) return false
+  try {
+    return new URL(value, PROBE_BASE).href.startsWith(PROBE_BASE)
+  } catch {
+    return false
+  }
 }
 
 function isPathList(value: unknown): value is string[] {

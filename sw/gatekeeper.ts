@@ -55,9 +55,11 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   const loaded = env.storage.loadState().then((stored) => {
     state = stored
   })
+  // Every change is a function of the state as it is when the change lands, never of a copy read before an
+  // await: events interleave at every await, and a change computed from an old copy would undo the others.
   let saving = Promise.resolve()
-  const remember = (next: GatekeeperState) => {
-    state = next
+  const remember = (change: (current: GatekeeperState) => GatekeeperState) => {
+    const next = (state = change(state))
     saving = saving.then(() => env.storage.saveState(next))
     return saving
   }
@@ -93,7 +95,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     }
     const newest: VersionStamp = { version: manifest.version, builtAt: manifest.builtAt }
     await keepManifest(manifest)
-    await remember({ ...state, newest })
+    await remember((current) => ({ ...current, newest }))
     // The first manifest a new service worker reads is not a change: tabs compare it with their own on HELLO.
     if (previous) {
       env.broadcast({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: previous.version, to: newest })
@@ -107,7 +109,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   const look = (cache: RequestCache) =>
     (looking ??= (async () => {
       const outcome = await fetchManifest(env, cache).then((read) => (typeof read === 'string' ? read : learn(read)))
-      await remember({ ...state, lastCheck: { at: env.now(), outcome } })
+      await remember((current) => ({ ...current, lastCheck: { at: env.now(), outcome } }))
       return outcome
     })().finally(() => {
       looking = undefined
@@ -122,7 +124,8 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
 
     async answer(tabId, message) {
       await loaded
-      await remember(recordTab(state, tabId, message.tab.version, await env.openTabIds(), env.now()))
+      const openIds = await env.openTabIds()
+      await remember((current) => recordTab(current, tabId, message.tab.version, openIds, env.now()))
       // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
       // page; a look already under way is joined, so its answer is the one given.
       const stale = message.type === 'CHECK' && !isFresh(state.lastCheck, message.maxAgeMs, env.now())
