@@ -3,7 +3,7 @@
  * chunk is loaded, navigating makes no request to the origin at all: no check, no revalidation, no beacon.
  */
 import { appState, navigateClientSide, waitUntilGuarded } from './support/app.js'
-import { expect, HOSTS, test, untilQuiet } from './support/test.js'
+import { expect, HOSTS, test, untilRequested } from './support/test.js'
 
 const ROUTES = [
   ['/a', 'a'],
@@ -20,13 +20,14 @@ for (const choice of HOSTS.strict) {
     const site = await openSite(choice)
     const a = await session.openTab(site.url)
     await waitUntilGuarded(a)
+    const lastDocumentLoad = Date.now()
     const b = await session.openTab(site.url)
     await waitUntilGuarded(b)
     const start = await appState(a)
     for (const [path, route] of ROUTES) await navigateClientSide(a, path, route) // each chunk loads once
-    // Chrome checks sw.js for an update about 2 s after each document load (its own soft update, not ours): let
-    // that pass, so that what is counted below is what the navigations cost.
-    await untilQuiet(site, 2_500)
+    // Chrome checks sw.js for an update a few seconds after each document load (its own soft update, not ours):
+    // let that pass, so that what is counted below is what the navigations cost.
+    await untilRequested(site, '/sw.js', lastDocumentLoad)
     await site.clearRequests()
 
     for (let step = 0; step < 50; step++) {

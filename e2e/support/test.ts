@@ -66,13 +66,11 @@ export const HOSTS = {
   ],
 } as const satisfies Record<string, readonly HostChoice[]>
 
-/** Waits until the host has had no request for `quietMs` (at most 10 s): the browser's own background fetches are done. */
-export async function untilQuiet(host: ReleaseHost, quietMs: number): Promise<void> {
+/** Waits until the host has answered a request for `path` that arrived after `since` (at most 10 s). */
+export async function untilRequested(host: ReleaseHost, path: string, since: number): Promise<void> {
   const deadline = Date.now() + 10_000
-  for (;;) {
-    const last = (await host.readRequests()).at(-1)?.at ?? 0
-    const quietFor = Date.now() - last
-    if (quietFor >= quietMs || Date.now() > deadline) return
-    await new Promise((resolve) => setTimeout(resolve, quietMs - quietFor))
+  while (!(await host.readRequests()).some((request) => request.path === path && request.at >= since)) {
+    if (Date.now() > deadline) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }
