@@ -1,5 +1,31 @@
-import { describe, expect, it } from 'vitest'
-import { BOUNCE_WINDOW_MS, isBounce, parseLeaveRecord } from './loop-guard.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { BOUNCE_WINDOW_MS, isBounce, LEAVE_RECORD_KEY, openLoopGuard, parseLeaveRecord } from './loop-guard.js'
+
+/** A sessionStorage of one tab, held in a Map. */
+function fakeStorage(initial: Record<string, string> = {}) {
+  const items = new Map(Object.entries(initial))
+  return {
+    items,
+    writes: 0,
+    getItem(key: string) {
+      return items.get(key) ?? null
+    },
+    setItem(key: string, value: string) {
+      this.writes++
+      items.set(key, String(value))
+    },
+  }
+}
+
+/** A storage that throws, like sessionStorage in a sandboxed iframe or with storage disabled. */
+const throwingStorage = {
+  getItem(): string | null {
+    throw new DOMException('The operation is insecure.', 'SecurityError')
+  },
+  setItem(): void {
+    throw new DOMException('The operation is insecure.', 'SecurityError')
+  },
+}
 
 describe('isBounce', () => {
   const left = { version: 'v1', at: 1_000_000 }
@@ -42,5 +68,104 @@ describe('parseLeaveRecord', () => {
     ['no time', '{"version":"v1"}'],
   ])('reads %s as no record', (_, text) => {
     expect(parseLeaveRecord(text)).toBeUndefined()
+  })
+})
+
+describe('openLoopGuard', () => {
+  const start = Date.parse('2026-11-02T10:00:00.000Z')
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(start)
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('a tab that never left has not bounced, and may leave', () => {
+    const storage = fakeStorage()
+    const guard = openLoopGuard('v1', storage)
+    expect(guard.bounced).toBe(false)
+    expect(guard.recordLeave()).toBe(true)
+  })
+
+  it('leaving records the version and the time in the one key', () => {
+    const storage = fakeStorage()
+    openLoopGuard('v1', storage).recordLeave()
+    expect([...storage.items.keys()]).toEqual([LEAVE_RECORD_KEY])
+    expect(parseLeaveRecord(storage.getItem(LEAVE_RECORD_KEY))).toEqual({ version: 'v1', at: start })
+  })
+
+  it('a document of the same version right after the tab left it has bounced, and may not leave again', () => {
+    const storage = fakeStorage()
+    openLoopGuard('v1', storage).recordLeave()
+    vi.setSystemTime(start + 2_000)
+    const guard = openLoopGuard('v1', storage)
+    expect(guard.bounced).toBe(true)
+    expect(guard.recordLeave()).toBe(false)
+  })
+
+  it('a document of the version the tab went to has arrived, not bounced', () => {
+    const storage = fakeStorage()
+    openLoopGuard('v1', storage).recordLeave()
+    vi.setSystemTime(start + 2_000)
+    const guard = openLoopGuard('v2', storage)
+    expect(guard.bounced).toBe(false)
+    expect(guard.recordLeave()).toBe(true)
+  })
+
+  it('the same version BOUNCE_WINDOW_MS after leaving gets one new attempt', () => {
+    const storage = fakeStorage()
+    openLoopGuard('v1', storage).recordLeave()
+    vi.setSystemTime(start + BOUNCE_WINDOW_MS - 1)
+    expect(openLoopGuard('v1', storage).bounced).toBe(true)
+    vi.setSystemTime(start + BOUNCE_WINDOW_MS)
+    const later = openLoopGuard('v1', storage)
+    expect(later.bounced).toBe(false)
+    expect(later.recordLeave()).toBe(true)
+    vi.setSystemTime(start + BOUNCE_WINDOW_MS + 1_000)
+    expect(openLoopGuard('v1', storage).bounced).toBe(true)
+  })
+
+  it('reads the storage once, when the document starts: a later record does not change its decision', () => {
+    const storage = fakeStorage()
+    const guard = openLoopGuard('v1', storage)
+    openLoopGuard('v1', storage).recordLeave()
+    expect(guard.bounced).toBe(false)
+    expect(guard.recordLeave()).toBe(true)
+  })
+
+  it('a corrupt record counts as no record', () => {
+    const guard = openLoopGuard('v1', fakeStorage({ [LEAVE_RECORD_KEY]: '{"version":' }))
+    expect(guard.bounced).toBe(false)
+    expect(guard.recordLeave()).toBe(true)
+  })
+
+  it('where storage throws, the document counts as bounced and never leaves', () => {
+    const guard = openLoopGuard('v1', throwingStorage)
+    expect(guard.bounced).toBe(true)
+    expect(guard.recordLeave()).toBe(false)
+  })
+
+  it('where storage reads but cannot write (quota), the document may not leave', () => {
+    const storage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError')
+      },
+    }
+    const guard = openLoopGuard('v1', storage)
+    expect(guard.bounced).toBe(false)
+    expect(guard.recordLeave()).toBe(false)
+  })
+
+  it('a chain of failing loads stops after one: leave, bounce, stay', () => {
+    const storage = fakeStorage()
+    const loads: string[] = []
+    // Each document of v1 tries to leave as soon as it starts, as a tab whose entry script keeps failing would.
+    for (let load = 0; load < 5; load++) {
+      vi.setSystemTime(start + load * 1_000)
+      if (openLoopGuard('v1', storage).recordLeave()) loads.push(`load ${load}`)
+    }
+    expect(loads).toEqual(['load 0'])
   })
 })

@@ -64,7 +64,8 @@ describe('createManifest', () => {
     assetsDir: 'assets/',
     assets: ['assets/b.js', 'assets/a.css', 'assets/b.js'],
     entry: new Set(['assets/b.js', 'assets/a.css']),
-    fallback: { defaultLocale: 'en', pages: { en: 'fallback.en.1234abcd.html' } },
+    fallback: { defaultLocale: 'en', pages: { en: 'fallback.1234abcd.en.html' }, contentSecurityPolicy: "default-src 'none'" },
+    csp: { scriptSrc: ["'sha256-AAAA'"], styleSrc: ["'sha256-BBBB'"] },
   }
 
   it('lists every file once, sorted', () => {
@@ -76,6 +77,17 @@ describe('createManifest', () => {
   it('writes a manifest that the service worker reads', () => {
     expect(readManifest(createManifest(input))).toEqual(createManifest(input))
   })
+
+  it('keeps the fallback pages, their policy and the CSP sources', () => {
+    const manifest = createManifest(input)
+    expect(manifest.fallback).toEqual(input.fallback)
+    expect(manifest.csp).toEqual(input.csp)
+  })
+
+  it('sorts the CSP source lists too, like every other list', () => {
+    const manifest = createManifest({ ...input, csp: { scriptSrc: ["'sha256-b'", "'sha256-a'"], styleSrc: ["'sha256-d'", "'sha256-c'"] } })
+    expect(manifest.csp).toEqual({ scriptSrc: ["'sha256-a'", "'sha256-b'"], styleSrc: ["'sha256-c'", "'sha256-d'"] })
+  })
 })
 
 describe('serializeManifest', () => {
@@ -86,13 +98,15 @@ describe('serializeManifest', () => {
       assetsDir: 'assets/',
       assets: ['assets/b.js', 'assets/a.css'],
       entry: ['assets/b.js'],
-      fallback: { pages: { fr: 'fallback.fr.2.html', en: 'fallback.en.1.html' }, defaultLocale: 'en' },
+      fallback: { pages: { fr: 'fallback.2.fr.html', en: 'fallback.2.en.html' }, defaultLocale: 'en', contentSecurityPolicy: "default-src 'none'" },
+      csp: { styleSrc: [], scriptSrc: ["'sha256-AAAA'"] },
     })
 
   it('sorts the keys at every depth', () => {
     const json = JSON.parse(serializeManifest(manifest()))
-    expect(Object.keys(json)).toEqual(['assets', 'assetsDir', 'builtAt', 'entry', 'fallback', 'schema', 'version'])
-    expect(Object.keys(json.fallback)).toEqual(['defaultLocale', 'pages'])
+    expect(Object.keys(json)).toEqual(['assets', 'assetsDir', 'builtAt', 'csp', 'entry', 'fallback', 'schema', 'version'])
+    expect(Object.keys(json.fallback)).toEqual(['contentSecurityPolicy', 'defaultLocale', 'pages'])
+    expect(Object.keys(json.csp)).toEqual(['scriptSrc', 'styleSrc'])
     expect(Object.keys(json.fallback.pages)).toEqual(['en', 'fr'])
   })
 
@@ -102,7 +116,10 @@ describe('serializeManifest', () => {
 
   it('gives identical manifests identical bytes, whatever order their keys were built in', () => {
     const { fallback, ...rest } = manifest()
-    const reordered = { fallback: { defaultLocale: 'en', pages: { en: 'fallback.en.1.html', fr: 'fallback.fr.2.html' } }, ...rest }
+    const reordered = {
+      fallback: { defaultLocale: 'en', contentSecurityPolicy: fallback.contentSecurityPolicy, pages: { en: 'fallback.2.en.html', fr: 'fallback.2.fr.html' } },
+      ...rest,
+    }
     expect(serializeManifest(reordered)).toBe(serializeManifest({ ...rest, fallback }))
   })
 

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import { BUILT_IN_MESSAGES, FALLBACK_MESSAGE_KEYS } from './fallback-messages.js'
+import { defaultFallbackTemplate } from './fallback-page.js'
 import { GatekeeperBuildError } from './messages.js'
-import { DEFAULT_CHECK_INTERVAL_MS, resolveBuiltAt, resolveOptions, VERSION_ENV } from './options.js'
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_ENTRY_TIMEOUT_MS, resolveBuiltAt, resolveOptions, VERSION_ENV } from './options.js'
+
+/** The fallback settings when the user gives none: every built-in locale, English by default, the built-in page. */
+const defaultFallback = {
+  defaultLocale: 'en',
+  messages: BUILT_IN_MESSAGES,
+  template: undefined,
+  entryTimeoutMs: DEFAULT_ENTRY_TIMEOUT_MS,
+}
+const portuguese = { title: 'Falhou', heading: 'Falhou', body: 'Tente de novo.', retry: 'Tentar', version: 'Versão' }
 
 /** The error `run` throws, so a test can assert its code and what its message names. */
 function thrown(run: () => unknown): GatekeeperBuildError {
@@ -15,12 +26,16 @@ function thrown(run: () => unknown): GatekeeperBuildError {
 
 describe('resolveOptions', () => {
   it('with no options, hashes the output and checks every 5 minutes', () => {
-    expect(resolveOptions(undefined, {})).toEqual({ version: undefined, checkIntervalMs: DEFAULT_CHECK_INTERVAL_MS })
-    expect(resolveOptions({}, {})).toEqual({ version: undefined, checkIntervalMs: 5 * 60 * 1000 })
+    expect(resolveOptions(undefined, {})).toEqual({ version: undefined, checkIntervalMs: DEFAULT_CHECK_INTERVAL_MS, fallback: defaultFallback })
+    expect(resolveOptions({}, {})).toEqual({ version: undefined, checkIntervalMs: 5 * 60 * 1000, fallback: defaultFallback })
   })
 
   it('takes a valid version and checkInterval as given', () => {
-    expect(resolveOptions({ version: 'v1.2.3', checkInterval: 1_000 }, {})).toEqual({ version: 'v1.2.3', checkIntervalMs: 1_000 })
+    expect(resolveOptions({ version: 'v1.2.3', checkInterval: 1_000 }, {})).toEqual({
+      version: 'v1.2.3',
+      checkIntervalMs: 1_000,
+      fallback: defaultFallback,
+    })
   })
 
   it('a typo in an option name fails the build and suggests the option meant', () => {
@@ -88,6 +103,141 @@ describe('resolveOptions', () => {
 
   it.each([null, 'v1', 42, [], () => ({})])('options given as %j fail the build', (options) => {
     expect(thrown(() => resolveOptions(options, {})).code).toBe('options-not-object')
+  })
+})
+
+describe('resolveOptions: fallback', () => {
+  const fallback = (options: unknown) => resolveOptions({ fallback: options }, {}).fallback
+
+  it('with no fallback options, builds every built-in locale with English as the default and waits 30 s for the app', () => {
+    expect(fallback(undefined)).toEqual(defaultFallback)
+    expect(fallback({})).toEqual(defaultFallback)
+    expect(DEFAULT_ENTRY_TIMEOUT_MS).toBe(30_000)
+  })
+
+  it('takes every valid fallback option as given', () => {
+    const template = defaultFallbackTemplate
+    expect(fallback({ defaultLocale: 'de', locales: ['de', 'fr'], template, entryTimeout: 1_000 })).toEqual({
+      defaultLocale: 'de',
+      messages: { de: BUILT_IN_MESSAGES.de, fr: BUILT_IN_MESSAGES.fr },
+      template,
+      entryTimeoutMs: 1_000,
+    })
+  })
+
+  it('overriding one text of a built-in locale keeps its other texts, and the other locales', () => {
+    const { messages } = fallback({ messages: { de: { retry: 'Nochmal' } } })
+    expect(messages.de).toEqual({ ...BUILT_IN_MESSAGES.de, retry: 'Nochmal' })
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(BUILT_IN_MESSAGES).sort())
+    expect(messages.en).toEqual(BUILT_IN_MESSAGES.en)
+  })
+
+  it('an override does not change the built-in messages for later builds', () => {
+    fallback({ messages: { en: { retry: 'Reload' } } })
+    expect(fallback({}).messages.en?.retry).toBe('Try again')
+  })
+
+  it('adds a new locale that gives every text', () => {
+    const { messages } = fallback({ messages: { 'pt-BR': portuguese } })
+    expect(messages['pt-BR']).toEqual(portuguese)
+    expect(messages.pt).toEqual(BUILT_IN_MESSAGES.pt)
+  })
+
+  it('a new locale can be the default', () => {
+    expect(fallback({ defaultLocale: 'pt-BR', messages: { 'pt-BR': portuguese } }).defaultLocale).toBe('pt-BR')
+  })
+
+  it.each(FALLBACK_MESSAGE_KEYS)('a new locale without %s fails the build as incomplete-fallback-messages, naming it', (key) => {
+    const { [key]: _, ...partial } = portuguese
+    const error = thrown(() => fallback({ messages: { 'pt-BR': partial } }))
+    expect(error.code).toBe('incomplete-fallback-messages')
+    expect(error.message).toContain('"pt-BR"')
+    expect(error.message).toContain(key)
+  })
+
+  it('a new locale with a single text names every missing one', () => {
+    const error = thrown(() => fallback({ messages: { eo: { retry: 'Reprovi' } } }))
+    expect(error.code).toBe('incomplete-fallback-messages')
+    expect(error.message).toMatch(/lacks title, heading, body, version/)
+  })
+
+  it('locales limits the built-in set to those named', () => {
+    expect(Object.keys(fallback({ locales: ['en', 'ar'] }).messages).sort()).toEqual(['ar', 'en'])
+  })
+
+  it('locales may name a new locale that messages gives', () => {
+    expect(Object.keys(fallback({ locales: ['en', 'eo'], messages: { eo: portuguese } }).messages).sort()).toEqual(['en', 'eo'])
+  })
+
+  it('a locale that is neither built in nor in messages fails the build as unknown-fallback-locale, naming it', () => {
+    const error = thrown(() => fallback({ locales: ['en', 'tlh'] }))
+    expect(error.code).toBe('unknown-fallback-locale')
+    expect(error.message).toContain('"tlh"')
+    expect(error.message).toContain('de, en')
+  })
+
+  it('a locale named like a property of every object is not taken for a built-in one', () => {
+    // BUILT_IN_MESSAGES.constructor is Object itself: taken for messages, the build later dies in renderFallbackPage
+    // with "TypeError: Cannot read properties of undefined (reading 'replace')" instead of a clear error.
+    expect(thrown(() => fallback({ locales: ['en', 'constructor'] })).code).toBe('unknown-fallback-locale')
+  })
+
+  it('the default locale must be one of the resulting locales', () => {
+    const error = thrown(() => fallback({ locales: ['de', 'fr'] }))
+    expect(error.code).toBe('invalid-option')
+    expect(error.message).toContain('"fallback.defaultLocale"')
+    expect(error.message).toContain('"en"')
+    expect(error.message).toContain('de, fr')
+    expect(thrown(() => fallback({ defaultLocale: 'tlh' })).code).toBe('invalid-option')
+    expect(thrown(() => fallback({ defaultLocale: 'EN' })).code).toBe('invalid-option')
+  })
+
+  it('a default locale named like a property of every object fails the build', () => {
+    // 'toString' in resolved is true through Object.prototype: the build would write a manifest whose default locale
+    // has no page, which readManifest refuses, so every service worker would ignore every deployment.
+    const error = thrown(() => fallback({ defaultLocale: 'toString' }))
+    expect(error.code).toBe('invalid-option')
+    expect(error.message).toContain('"fallback.defaultLocale"')
+  })
+
+  it('a typo in a fallback option name fails the build as unknown-option and suggests the option meant', () => {
+    const error = thrown(() => fallback({ defaultLocal: 'de' }))
+    expect(error.code).toBe('unknown-option')
+    expect(error.message).toContain('"fallback.defaultLocal"')
+    expect(error.message).toContain('Did you mean "fallback.defaultLocale"?')
+  })
+
+  it('an unknown text key fails the build as unknown-option, naming the locale and the key', () => {
+    const error = thrown(() => fallback({ messages: { de: { button: 'Nochmal' } } }))
+    expect(error.code).toBe('unknown-option')
+    expect(error.message).toContain('"fallback.messages.de.button"')
+    expect(error.message).toContain('title, heading, body, retry, version')
+  })
+
+  it.each([
+    ['fallback', 'fallback', 'offline.html'],
+    ['fallback', 'fallback', null],
+    ['fallback', 'fallback', ['en']],
+    ['fallback.defaultLocale', 'defaultLocale', 7],
+    ['fallback.locales', 'locales', 'en'],
+    ['fallback.locales', 'locales', ['en', 7]],
+    ['fallback.messages', 'messages', ['en']],
+    ['fallback.messages', 'messages', null],
+    ['fallback.messages.de', 'messages', { de: 'Nochmal' }],
+    ['fallback.messages.de.retry', 'messages', { de: { retry: 42 } }],
+    ['fallback.messages.de.retry', 'messages', { de: { retry: undefined } }],
+    ['fallback.messages["en_US"]', 'messages', { en_US: portuguese }],
+    ['fallback.messages["<b>"]', 'messages', { '<b>': portuguese }],
+    ['fallback.template', 'template', '<html></html>'],
+    ['fallback.entryTimeout', 'entryTimeout', 999],
+    ['fallback.entryTimeout', 'entryTimeout', '30000'],
+    ['fallback.entryTimeout', 'entryTimeout', Number.POSITIVE_INFINITY],
+    ['fallback.entryTimeout', 'entryTimeout', Number.NaN],
+  ])('an invalid %s fails the build as invalid-option, naming the key (%s: %j)', (shown, key, value) => {
+    const options = shown === 'fallback' ? value : { [key]: value }
+    const error = thrown(() => fallback(options))
+    expect(error.code).toBe('invalid-option')
+    expect(error.message).toContain(`"${shown}"`)
   })
 })
 

@@ -8,7 +8,12 @@ const valid = () => ({
   assetsDir: 'assets/',
   assets: ['assets/index-3FKDyft7.js', 'assets/route-Bx9.css'],
   entry: ['assets/index-3FKDyft7.js'],
-  fallback: { defaultLocale: 'en', pages: { en: 'fallback.en.1234abcd.html' } },
+  fallback: {
+    defaultLocale: 'en',
+    pages: { en: 'fallback.1234abcd.en.html' },
+    contentSecurityPolicy: "default-src 'none'; script-src 'sha256-AAAA'",
+  },
+  csp: { scriptSrc: ["'sha256-BBBB'"], styleSrc: ["'sha256-CCCC'"] },
 })
 
 describe('readManifest', () => {
@@ -17,9 +22,20 @@ describe('readManifest', () => {
   })
 
   it('returns a new object that keeps only the fields of the schema', () => {
-    const json = { ...valid(), extra: '<script>', fallback: { ...valid().fallback, extra: 1 } }
+    const json = { ...valid(), extra: '<script>', fallback: { ...valid().fallback, extra: 1 }, csp: { ...valid().csp, extra: 2 } }
     const manifest = readManifest(json)
     expect(manifest).not.toBe(json)
+    expect(manifest).toStrictEqual(valid())
+  })
+
+  it('copies every list and object, so a later change to the parsed JSON cannot change the manifest', () => {
+    const json = valid()
+    const manifest = readManifest(json)
+    json.assets.push('assets/late.js')
+    json.entry.push('assets/late.js')
+    json.fallback.pages.en = 'changed.html'
+    json.csp.scriptSrc.push("'unsafe-inline'")
+    json.csp.styleSrc.push("'unsafe-inline'")
     expect(manifest).toEqual(valid())
   })
 
@@ -40,15 +56,26 @@ describe('readManifest', () => {
     ['an asset that is not a string', { assets: ['assets/a.js', 3] }],
     ['an entry that is not a list', { entry: null }],
     ['no fallback', { fallback: undefined }],
-    ['fallback pages that are not an object', { fallback: { defaultLocale: 'en', pages: ['x.html'] } }],
-    ['a default locale that is not a string', { fallback: { defaultLocale: 1, pages: { en: 'x.html' } } }],
-    ['a default locale without a page', { fallback: { defaultLocale: 'fr', pages: { en: 'x.html' } } }],
+    ['fallback pages that are not an object', { fallback: { ...valid().fallback, pages: ['x.html'] } }],
+    ['a default locale that is not a string', { fallback: { ...valid().fallback, defaultLocale: 1 } }],
+    ['a default locale without a page', { fallback: { ...valid().fallback, defaultLocale: 'fr' } }],
+    ['fallback pages without a Content-Security-Policy', { fallback: { defaultLocale: 'en', pages: { en: 'x.html' } } }],
+    ['a fallback Content-Security-Policy that is not a string', { fallback: { ...valid().fallback, contentSecurityPolicy: ["default-src 'none'"] } }],
+    ['a fallback Content-Security-Policy with a line feed (header injection)', { fallback: { ...valid().fallback, contentSecurityPolicy: "default-src 'none'\nSet-Cookie: a=b" } }],
+    ['a fallback Content-Security-Policy with a carriage return', { fallback: { ...valid().fallback, contentSecurityPolicy: "default-src 'none'\rX: y" } }],
+    ['no csp', { csp: undefined }],
+    ['a csp that is not an object', { csp: ["'sha256-BBBB'"] }],
+    ['a csp without scriptSrc', { csp: { styleSrc: [] } }],
+    ['a csp scriptSrc that is not a list', { csp: { scriptSrc: "'sha256-BBBB'", styleSrc: [] } }],
+    ['a csp scriptSrc with a source that is not a string', { csp: { scriptSrc: ["'sha256-BBBB'", 7], styleSrc: [] } }],
+    ['a csp without styleSrc', { csp: { scriptSrc: [] } }],
+    ['a csp styleSrc with a source that is not a string', { csp: { scriptSrc: [], styleSrc: [null] } }],
   ])('refuses a manifest with %s', (_, change) => {
     expect(readManifest({ ...valid(), ...change })).toBeUndefined()
   })
 
   it('refuses a default locale without a page even when Object.prototype has that name ("constructor")', () => {
-    expect(readManifest({ ...valid(), fallback: { defaultLocale: 'constructor', pages: { en: 'x.html' } } })).toBeUndefined()
+    expect(readManifest({ ...valid(), fallback: { ...valid().fallback, defaultLocale: 'constructor' } })).toBeUndefined()
   })
 
   it.each([
@@ -64,7 +91,7 @@ describe('readManifest', () => {
   ])('refuses an asset path with %s', (_, path) => {
     expect(readManifest({ ...valid(), assets: [path] })).toBeUndefined()
     expect(readManifest({ ...valid(), entry: [path] })).toBeUndefined()
-    expect(readManifest({ ...valid(), fallback: { defaultLocale: 'en', pages: { en: path } } })).toBeUndefined()
+    expect(readManifest({ ...valid(), fallback: { ...valid().fallback, pages: { en: path } } })).toBeUndefined()
   })
 
   it('refuses a path that climbs out with percent-encoded dots, which URLs resolve as ".."', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { PROTOCOL_SCHEMA, type Check, type Hello, type VersionChanged } from '../channel/protocol.js'
 import { MANIFEST_SCHEMA, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
 import { createGatekeeper, SUSPICION_QUIET_MS, type WorkerEnvironment } from './gatekeeper.js'
@@ -18,8 +18,19 @@ function manifest(stamp: VersionStamp, assets = [`assets/index-${stamp.version}.
     assetsDir: 'assets/',
     assets,
     entry: assets.slice(0, 1),
-    fallback: { defaultLocale: 'en', pages: { en: `fallback.en.${stamp.version}.html` } },
+    fallback: {
+      defaultLocale: 'en',
+      pages: { de: `fallback.${stamp.version}.de.html`, en: `fallback.${stamp.version}.en.html` },
+      contentSecurityPolicy: `default-src 'none'; style-src 'sha256-${stamp.version}'`,
+    },
+    csp: { scriptSrc: [], styleSrc: [] },
   }
+}
+
+/** What the host serves at a fallback page's URL: a page of that version and locale. */
+const fallbackHtml = (url: string) => {
+  const [, version, locale] = url.match(/fallback\.([^.]+)\.([^.]+)\.html$/) ?? []
+  return `<!doctype html><html lang="${locale}" data-gatekeeper-fallback data-version="${version}"><p>${locale} ${version}</p></html>`
 }
 
 const hello = (tab: VersionStamp): Hello => ({ type: 'HELLO', schema: PROTOCOL_SCHEMA, tab })
@@ -31,15 +42,23 @@ function deferred() {
   return { promise, release }
 }
 
-/** A host serving one answer for the manifest, a browser with a clock and open tabs, and a gatekeeper over them. */
+/**
+ * A host serving one answer for the manifest and the fallback pages of every version, a browser with a clock and
+ * open tabs, and a gatekeeper over them.
+ */
 function world(caches = createInMemoryCaches()) {
   let respond: () => Response = () => new Response(null, { status: 404 })
+  let respondPage: (url: string) => Response = (url) => new Response(fallbackHtml(url), { headers: { 'content-type': 'text/html' } })
   let hold: Promise<void> = Promise.resolve()
   let tabsHold: Promise<void> = Promise.resolve()
   const w = {
     clock: 1_000_000,
     openTabs: new Set<string>(),
     requests: [] as { url: string; init: RequestInit | undefined }[],
+    /** The requests for the manifest: what the gatekeeper's checks cost. */
+    get manifestRequests() {
+      return w.requests.filter((request) => request.url === MANIFEST_URL)
+    },
     broadcasts: [] as VersionChanged[],
     registrationUpdates: 0,
     serve(served: DeployManifest | VersionStamp) {
@@ -49,9 +68,12 @@ function world(caches = createInMemoryCaches()) {
       respond = make
     },
     goOffline() {
-      respond = () => {
+      respond = respondPage = () => {
         throw new TypeError('Failed to fetch')
       }
+    },
+    answerPagesWith(make: (url: string) => Response) {
+      respondPage = make
     },
     /** Holds the host's answers until the returned function is called. */
     holdHost() {
@@ -72,7 +94,7 @@ function world(caches = createInMemoryCaches()) {
     fetch: async (input, init) => {
       w.requests.push({ url: String(input), init })
       await hold
-      return respond()
+      return String(input) === MANIFEST_URL ? respond() : respondPage(String(input))
     },
     storage: cacheStorage(caches, SCOPE, MANIFEST_URL),
     openTabIds: async () => {
@@ -97,7 +119,7 @@ async function installedOn(stamp: VersionStamp) {
 describe('createGatekeeper', () => {
   it('the manifest read at install is remembered without telling any tab', async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    expect(w.requests).toEqual([{ url: MANIFEST_URL, init: expect.objectContaining({ cache: 'no-cache' }) }])
+    expect(w.manifestRequests).toEqual([{ url: MANIFEST_URL, init: expect.objectContaining({ cache: 'no-cache' }) }])
     expect(w.broadcasts).toEqual([])
     expect(w.registrationUpdates).toBe(0)
     expect((await gatekeeper.answer('tab-a', hello(v1))).newest).toEqual(v1)
@@ -121,7 +143,7 @@ describe('createGatekeeper', () => {
   it('a suspicion goes past the HTTP cache', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     await gatekeeper.suspectNewDeployment()
-    expect(w.requests[1]?.init).toMatchObject({ cache: 'reload' })
+    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'reload' })
   })
 
   it('during a rolling deploy, a server still serving the older manifest is not a deployment', async () => {
@@ -136,13 +158,13 @@ describe('createGatekeeper', () => {
   it('an unconfirmed suspicion silences further suspicions for SUSPICION_QUIET_MS', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     await gatekeeper.suspectNewDeployment()
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
     w.clock += SUSPICION_QUIET_MS - 1
     await gatekeeper.suspectNewDeployment()
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
     w.clock += 1
     await gatekeeper.suspectNewDeployment()
-    expect(w.requests).toHaveLength(3)
+    expect(w.manifestRequests).toHaveLength(3)
   })
 
   it.each([
@@ -169,7 +191,7 @@ describe('createGatekeeper', () => {
     const replies = Promise.all(['tab-a', 'tab-b', 'tab-c'].map((id) => gatekeeper.answer(id, check(v1, 5_000))))
     release()
     expect((await replies).map((reply) => reply.newest)).toEqual([v2, v2, v2])
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
     expect(w.broadcasts).toHaveLength(1)
   })
 
@@ -184,36 +206,36 @@ describe('createGatekeeper', () => {
     const { w, gatekeeper } = await installedOn(v1)
     w.clock += 4_999
     await gatekeeper.answer('tab-a', check(v1, 5_000))
-    expect(w.requests).toHaveLength(1)
+    expect(w.manifestRequests).toHaveLength(1)
   })
 
   it('a CHECK older than the last check asks the host', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     w.clock += 5_000
     await gatekeeper.answer('tab-a', check(v1, 5_000))
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
   })
 
   it('a HELLO from a tab on the known version makes no request', async () => {
     const { w, gatekeeper } = await installedOn(v2)
     await gatekeeper.answer('tab-a', hello(v2))
     await gatekeeper.answer('tab-b', hello(v1))
-    expect(w.requests).toHaveLength(1)
+    expect(w.manifestRequests).toHaveLength(1)
   })
 
   it('a HELLO from a tab newer than the worker knows makes it ask the host, which confirms the deployment', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     w.serve(v2)
     const reply = await gatekeeper.answer('tab-new', hello(v2))
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
     expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
-    expect(reply).toEqual({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: v2 })
+    expect(reply).toEqual({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: v2, checkedAt: w.clock })
   })
 
   it('a HELLO from a newer tab that the host does not confirm broadcasts nothing', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     const reply = await gatekeeper.answer('tab-new', hello(v2))
-    expect(w.requests).toHaveLength(2)
+    expect(w.manifestRequests).toHaveLength(2)
     expect(w.broadcasts).toEqual([])
     expect(reply.newest).toEqual(v1)
   })
@@ -277,5 +299,101 @@ describe('createGatekeeper', () => {
     expect(restarted.w.requests).toEqual([])
     expect(Object.keys((await restarted.env.storage.loadState()).tabs).sort()).toEqual(['tab-a', 'tab-b', 'tab-c'])
     expect(await restarted.gatekeeper.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual(['v1'])
+  })
+
+  it('keeps the fallback pages of the deployment it learns at install, fetched beside the manifest', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    expect(w.requests.map((request) => request.url).sort()).toEqual([
+      MANIFEST_URL,
+      'https://app.test/shop/fallback.v1.de.html',
+      'https://app.test/shop/fallback.v1.en.html',
+    ])
+    expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+  })
+
+  it("learning a new deployment keeps its fallback pages, and serves the newest one's", async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    expect(w.requests.slice(3).map((request) => request.url).sort()).toEqual([
+      MANIFEST_URL,
+      'https://app.test/shop/fallback.v2.de.html',
+      'https://app.test/shop/fallback.v2.en.html',
+    ])
+    expect(w.broadcasts).toHaveLength(1)
+    const page = await gatekeeper.fallbackPage(['de'])
+    expect(await page?.text()).toBe(fallbackHtml('fallback.v2.de.html'))
+    expect(page?.headers.get('content-security-policy')).toBe(manifest(v2).fallback.contentSecurityPolicy)
+    expect(page?.headers.get('cache-control')).toBe('no-store')
+    expect(await (await gatekeeper.fallbackPage(['ko']))?.text()).toBe(fallbackHtml('fallback.v2.en.html'))
+  })
+
+  it("serves the fallback of the tab's own deployment when asked for it, and the newest for a deployment it does not keep", async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    expect(await (await gatekeeper.fallbackPage(['de'], 'v1'))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+    expect(await (await gatekeeper.fallbackPage(['de'], 'v0'))?.text()).toBe(fallbackHtml('fallback.v2.de.html'))
+    expect(await (await gatekeeper.fallbackPage(['de'], null))?.text()).toBe(fallbackHtml('fallback.v2.de.html'))
+  })
+
+  it('a deployment whose fallback pages cannot be fetched is still learned and announced', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.serve(v2)
+    w.answerPagesWith(() => {
+      throw new TypeError('Failed to fetch')
+    })
+    await expect(gatekeeper.suspectNewDeployment()).resolves.toBeUndefined()
+    expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
+    expect((await gatekeeper.answer('tab-a', hello(v1))).newest).toEqual(v2)
+    expect(await gatekeeper.versionsListing('https://app.test/shop/assets/index-v2.js')).toEqual(['v2'])
+    // The older deployment's page still stands in.
+    expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+  })
+
+  it('a deployment installed while its pages answer 404 is learned, and has no fallback page yet', async () => {
+    const { w, gatekeeper } = world()
+    w.serve(v1)
+    w.answerPagesWith(() => new Response('not found', { status: 404 }))
+    await expect(gatekeeper.learnCurrentDeployment()).resolves.toBeUndefined()
+    expect((await gatekeeper.answer('tab-a', hello(v1))).newest).toEqual(v1)
+    expect(await gatekeeper.fallbackPage(['de'])).toBeUndefined()
+  })
+
+  it('fetches at a later check the pages it could not keep before, and not those it keeps', async () => {
+    const { w, gatekeeper } = world()
+    w.serve(v1)
+    w.answerPagesWith((url) => (url.endsWith('.de.html') ? new Response('busy', { status: 503 }) : new Response(fallbackHtml(url))))
+    await gatekeeper.learnCurrentDeployment()
+    expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.en.html'))
+    w.answerPagesWith((url) => new Response(fallbackHtml(url)))
+    w.clock += 60_000
+    await gatekeeper.answer('tab-a', check(v1, 5_000))
+    expect(w.requests.slice(3).map((request) => request.url)).toEqual([MANIFEST_URL, 'https://app.test/shop/fallback.v1.de.html'])
+    expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+  })
+
+  it("a fallback page asked for a deployment that is being learned right now waits for it, and is that deployment's", async () => {
+    // A tab of v2 says HELLO to a worker that knows only v1, and its app cannot start: its bootstrap asks for v2's page.
+    const { w, gatekeeper } = await installedOn(v1)
+    w.serve(v2)
+    const release = w.holdHost()
+    const reply = gatekeeper.answer('tab-new', hello(v2))
+    await vi.waitFor(() => expect(w.manifestRequests).toHaveLength(2))
+    const page = gatekeeper.fallbackPage(['de'], 'v2')
+    release()
+    await reply
+    expect(await (await page)?.text()).toBe(fallbackHtml('fallback.v2.de.html'))
+  })
+
+  it('knows no fallback page before it learns a deployment', async () => {
+    expect(await world().gatekeeper.fallbackPage(['en'])).toBeUndefined()
+  })
+
+  it('after a restart the worker still serves the fallback pages it kept, without asking the host', async () => {
+    const first = await installedOn(v1)
+    const restarted = world(first.caches)
+    expect(await (await restarted.gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+    expect(restarted.w.requests).toEqual([])
   })
 })

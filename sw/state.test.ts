@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { emptyState, isFresh, readState, recordTab, STATE_SCHEMA, TAB_GRACE_MS, type GatekeeperState } from './state.js'
 
+const v1 = { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' }
+const v2 = { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' }
+
 const stored = (): GatekeeperState => ({
   schema: STATE_SCHEMA,
-  newest: { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' },
-  tabs: { 'tab-a': { version: 'v1', seenAt: 1_000 }, 'tab-b': { version: 'v2', seenAt: 2_000 } },
+  newest: v2,
+  tabs: { 'tab-a': { ...v1, seenAt: 1_000 }, 'tab-b': { ...v2, seenAt: 2_000 } },
   lastCheck: { at: 3_000, outcome: 'unchanged' },
 })
 
@@ -30,13 +33,15 @@ describe('readState', () => {
 
   it('keeps the well-formed tabs and forgets the others', () => {
     const tabs = {
-      good: { version: 'v1', seenAt: 5 },
-      markup: { version: '<b>', seenAt: 5 },
-      numericVersion: { version: 1, seenAt: 5 },
-      textSeenAt: { version: 'v1', seenAt: '5' },
+      good: { ...v1, seenAt: 5 },
+      markup: { ...v1, version: '<b>', seenAt: 5 },
+      numericVersion: { ...v1, version: 1, seenAt: 5 },
+      noBuiltAt: { version: 'v1', seenAt: 5 },
+      badBuiltAt: { ...v1, builtAt: 'yesterday', seenAt: 5 },
+      textSeenAt: { ...v1, seenAt: '5' },
       none: null,
     }
-    expect(readState({ ...stored(), tabs }).tabs).toEqual({ good: { version: 'v1', seenAt: 5 } })
+    expect(readState({ ...stored(), tabs }).tabs).toEqual({ good: { ...v1, seenAt: 5 } })
   })
 
   it('forgets the tabs when they are not an object', () => {
@@ -56,34 +61,34 @@ describe('recordTab', () => {
   const now = 10 * TAB_GRACE_MS
   const none = new Set<string>()
 
-  it('records the version a tab runs', () => {
-    expect(recordTab(emptyState(), 'tab-a', 'v1', new Set(['tab-a']), now).tabs).toEqual({ 'tab-a': { version: 'v1', seenAt: now } })
+  it('records the deployment a tab runs', () => {
+    expect(recordTab(emptyState(), 'tab-a', v1, new Set(['tab-a']), now).tabs).toEqual({ 'tab-a': { ...v1, seenAt: now } })
   })
 
   it('does not change the state it is given', () => {
     const before = stored()
-    recordTab(before, 'tab-c', 'v2', none, now)
+    recordTab(before, 'tab-c', v2, none, now)
     expect(before).toEqual(stored())
   })
 
   it('refreshes when the open tabs were last seen, keeping their versions', () => {
-    const state = { ...emptyState(), tabs: { open: { version: 'v1', seenAt: 0 } } }
-    expect(recordTab(state, 'new', 'v2', new Set(['open']), now).tabs.open).toEqual({ version: 'v1', seenAt: now })
+    const state = { ...emptyState(), tabs: { open: { ...v1, seenAt: 0 } } }
+    expect(recordTab(state, 'new', v2, new Set(['open']), now).tabs.open).toEqual({ ...v1, seenAt: now })
   })
 
   it('keeps a closed tab (maybe in the back/forward cache) for just under TAB_GRACE_MS', () => {
-    const state = { ...emptyState(), tabs: { closed: { version: 'v1', seenAt: now - TAB_GRACE_MS + 1 } } }
-    expect(recordTab(state, 'new', 'v2', none, now).tabs.closed).toEqual({ version: 'v1', seenAt: now - TAB_GRACE_MS + 1 })
+    const state = { ...emptyState(), tabs: { closed: { ...v1, seenAt: now - TAB_GRACE_MS + 1 } } }
+    expect(recordTab(state, 'new', v2, none, now).tabs.closed).toEqual({ ...v1, seenAt: now - TAB_GRACE_MS + 1 })
   })
 
   it('forgets a closed tab after TAB_GRACE_MS', () => {
-    const state = { ...emptyState(), tabs: { closed: { version: 'v1', seenAt: now - TAB_GRACE_MS } } }
-    expect(Object.keys(recordTab(state, 'new', 'v2', none, now).tabs)).toEqual(['new'])
+    const state = { ...emptyState(), tabs: { closed: { ...v1, seenAt: now - TAB_GRACE_MS } } }
+    expect(Object.keys(recordTab(state, 'new', v2, none, now).tabs)).toEqual(['new'])
   })
 
   it('a tab that reloads onto another version is recorded with the new one', () => {
-    const state = { ...emptyState(), tabs: { 'tab-a': { version: 'v1', seenAt: 0 } } }
-    expect(recordTab(state, 'tab-a', 'v2', new Set(['tab-a']), now).tabs['tab-a']).toEqual({ version: 'v2', seenAt: now })
+    const state = { ...emptyState(), tabs: { 'tab-a': { ...v1, seenAt: 0 } } }
+    expect(recordTab(state, 'tab-a', v2, new Set(['tab-a']), now).tabs['tab-a']).toEqual({ ...v2, seenAt: now })
   })
 })
 

@@ -15,7 +15,8 @@ function manifest(version: string, builtAt: string): DeployManifest {
     assetsDir: 'assets/',
     assets: [`assets/index-${version}.js`],
     entry: [`assets/index-${version}.js`],
-    fallback: { defaultLocale: 'en', pages: { en: `fallback.en.${version}.html` } },
+    fallback: { defaultLocale: 'en', pages: { en: `fallback.${version}.en.html` }, contentSecurityPolicy: "default-src 'none'" },
+    csp: { scriptSrc: [], styleSrc: [] },
   }
 }
 
@@ -54,7 +55,7 @@ describe('cacheStorage', () => {
   const state: GatekeeperState = {
     schema: STATE_SCHEMA,
     newest: { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' },
-    tabs: { 'tab-a': { version: 'v1', seenAt: 1 } },
+    tabs: { 'tab-a': { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z', seenAt: 1 } },
     lastCheck: { at: 2, outcome: 'new-version' },
   }
 
@@ -105,6 +106,32 @@ describe('cacheStorage', () => {
     await (await caches.open('version-gatekeeper:broken')).put(MANIFEST_URL, new Response('{not json'))
     await (await caches.open('version-gatekeeper:old-schema')).put(MANIFEST_URL, json({ ...manifest('x', '2027-01-01T00:00:00.000Z'), schema: 2 }))
     await caches.open('version-gatekeeper:empty')
+    expect((await storage.loadManifests()).map((kept) => kept.version)).toEqual(['v1'])
+  })
+
+  it('keeps a file in its version\'s cache and finds it there only', async () => {
+    const caches = createInMemoryCaches()
+    const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
+    const url = 'https://app.test/fallback.v1.en.html'
+    await storage.putFile('v1', url, new Response('<p>one</p>', { headers: { 'x-kept': 'yes' } }))
+    const kept = await storage.matchFile('v1', url)
+    expect(await kept?.text()).toBe('<p>one</p>')
+    expect(kept?.headers.get('x-kept')).toBe('yes')
+    expect(await storage.matchFile('v2', url)).toBeUndefined()
+    expect(await storage.matchFile('v1', 'https://app.test/other.html')).toBeUndefined()
+    expect(await (await caches.open('version-gatekeeper:v1')).match(url)).toBeDefined()
+  })
+
+  it('finds a kept file by a Request as well as by its URL', async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    await storage.putFile('v1', new Request('https://app.test/assets/a.js'), new Response('a()'))
+    expect(await (await storage.matchFile('v1', 'https://app.test/assets/a.js'))?.text()).toBe('a()')
+  })
+
+  it('a file kept beside a manifest does not hide the manifest', async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
+    await storage.putFile('v1', 'https://app.test/fallback.v1.en.html', new Response('<p>page</p>'))
     expect((await storage.loadManifests()).map((kept) => kept.version)).toEqual(['v1'])
   })
 })
