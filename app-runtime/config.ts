@@ -10,6 +10,12 @@ export interface RuntimeConfig {
   scope: string
   /** The least time between two checks for a new deployment that a navigating tab asks for. */
   checkIntervalMs: number
+  /** Absolute paths of the module scripts index.html starts the app with. */
+  entry: string[]
+  /** How long the entry scripts may take to run before they count as failed. */
+  entryTimeoutMs: number
+  /** This deployment's fallback pages: `${prefix}${locale}.html` for each of `locales`. */
+  fallback: { prefix: string; locales: string[]; defaultLocale: string }
 }
 
 /** The placeholder the build replaces with the JSON of a `RuntimeConfig` when it inlines the runtime. */

@@ -25,6 +25,38 @@ export function isBounce(record: LeaveRecord | undefined, version: string, now: 
   return record !== undefined && record.version === version && now - record.at >= 0 && now - record.at < BOUNCE_WINDOW_MS
 }
 
+/** The guard of one document: whether it bounced, and the one way to record that it leaves. */
+export interface LoopGuard {
+  /** The document started right after an automatic load away from its own version: it starts no other. */
+  readonly bounced: boolean
+  /** Records that the tab leaves its version now; false (and the tab must not leave) when that cannot be recorded. */
+  recordLeave(): boolean
+}
+
+/**
+ * The guard for a document of `version`. When storage fails the document counts as bounced: unable to guard
+ * against loops, the gatekeeper starts no load at all and the app runs as if it were not there.
+ */
+export function openLoopGuard(version: string, storage: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage): LoopGuard {
+  let bounced: boolean
+  try {
+    bounced = isBounce(parseLeaveRecord(storage.getItem(LEAVE_RECORD_KEY)), version, Date.now())
+  } catch {
+    bounced = true
+  }
+  return {
+    bounced,
+    recordLeave() {
+      try {
+        storage.setItem(LEAVE_RECORD_KEY, JSON.stringify({ version, at: Date.now() }))
+        return !bounced
+      } catch {
+        return false
+      }
+    },
+  }
+}
+
 /** Reads a stored record; anything malformed reads as no record. */
 export function parseLeaveRecord(text: string | null): LeaveRecord | undefined {
   try {

@@ -42,6 +42,7 @@ export function createManifest(input: {
   assets: Iterable<string>
   entry: Iterable<string>
   fallback: FallbackPages
+  csp: DeployManifest['csp']
 }): DeployManifest {
   return {
     schema: MANIFEST_SCHEMA,
@@ -51,6 +52,7 @@ export function createManifest(input: {
     assets: [...new Set(input.assets)].sort(compare),
     entry: [...new Set(input.entry)].sort(compare),
     fallback: input.fallback,
+    csp: input.csp,
   }
 }
 

@@ -1,19 +1,29 @@
 /**
- * The fallback page of a deployment: a self-contained HTML document (inline CSS, no script file, no framework) that
- * says the app could not load, shows the version and offers a retry. It must work when nothing else of the app can
- * load, so it depends on nothing else.
+ * The fallback pages of a deployment: one self-contained HTML document per locale (inline CSS, one inline script,
+ * no file of its own to load, no framework) that says the app could not load, shows the version and offers a
+ * retry. It must work when nothing else of the app can load, so it depends on nothing else.
  */
 import { createHash } from 'node:crypto'
+import { directionOf } from '../manifest/locale.js'
+import type { FallbackMessages } from './fallback-messages.js'
+import { errors } from './messages.js'
 
-/** The texts of the fallback page in one language. */
-export interface FallbackMessages {
-  title: string
-  heading: string
-  body: string
-  retry: string
-  /** Shown before the version, e.g. "Version". */
+/** What a fallback template receives. Every string is already escaped for HTML text and attributes. */
+export interface FallbackTemplateData {
+  lang: string
+  dir: 'ltr' | 'rtl'
   version: string
+  text: Readonly<FallbackMessages>
+  /** The attributes the `<html>` element must carry: `lang`, `dir`, `data-gatekeeper-fallback`, `data-version`. */
+  htmlAttributes: string
+  /** The attributes of the retry control, an `<a>`: it reloads the address the reader asked for. */
+  retryAttributes: string
+  /** An inline script that retries when the browser comes back online. */
+  onlineRetryScript: string
 }
+
+/** A function from the page's data to its complete HTML. */
+export type FallbackTemplate = (page: FallbackTemplateData) => string
 
 /** One rendered page. */
 export interface FallbackFile {
@@ -22,52 +32,138 @@ export interface FallbackFile {
   html: string
 }
 
-const ENGLISH: FallbackMessages = {
-  title: 'This app could not load',
-  heading: 'This app could not load',
-  body: 'The connection to the server was lost, or part of the app could not be downloaded. Your data is safe.',
-  retry: 'Try again',
-  version: 'Version',
+/** All the pages of one deployment, and the Content-Security-Policy they are served with. */
+export interface FallbackSet {
+  defaultLocale: string
+  files: FallbackFile[]
+  contentSecurityPolicy: string
+  /** The CSP sources of the pages' inline styles. */
+  styleSources: string[]
 }
 
-/** Escapes text for HTML content and double-quoted attributes. */
+/** Escapes text for HTML content and for quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
-/** Renders the fallback page of `version` in `locale`. */
-export function renderFallbackPage(version: string, locale: string, messages: FallbackMessages, dir: 'ltr' | 'rtl'): string {
-  const text = (key: keyof FallbackMessages) => escapeHtml(messages[key])
-  return `<!doctype html>
-<html lang="${escapeHtml(locale)}" dir="${dir}" data-gatekeeper-fallback data-version="${escapeHtml(version)}">
+const ONLINE_RETRY_SCRIPT = "<script>addEventListener('online',function(){location.reload()})</script>"
+
+/** The built-in page: readable in light and dark mode, centred, nothing to download. */
+export const defaultFallbackTemplate: FallbackTemplate = (page) => `<!doctype html>
+<html ${page.htmlAttributes}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${text('title')}</title>
+<title>${page.text.title}</title>
 <style>
 body{margin:0;min-height:100vh;display:grid;place-items:center;font:16px/1.5 system-ui,sans-serif;color:#1f2328;background:#f6f8fa}
-main{max-width:28rem;padding:2rem;text-align:center}
-h1{font-size:1.5rem;margin:0 0 .5rem}
-button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:.375rem;background:#0969da;color:#fff;cursor:pointer}
-small{display:block;margin-top:1.5rem;color:#59636e}
+main{max-width:30rem;padding:2rem;text-align:center}
+h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
+a{display:inline-block;margin-top:.5rem;padding:.5rem 1.25rem;border-radius:.375rem;background:#0969da;color:#fff;text-decoration:none}
+small{display:block;margin-top:2rem;color:#59636e}
 @media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}small{color:#9198a1}}
 </style>
 </head>
 <body>
 <main>
-<h1>${text('heading')}</h1>
-<p>${text('body')}</p>
-<button type="button" data-gatekeeper-retry onclick="location.reload()">${text('retry')}</button>
-<small>${text('version')} ${escapeHtml(version)}</small>
+<h1>${page.text.heading}</h1>
+<p>${page.text.body}</p>
+<a ${page.retryAttributes}>${page.text.retry}</a>
+<small>${page.text.version} <bdi>${page.version}</bdi></small>
 </main>
+${page.onlineRetryScript}
 </body>
 </html>
 `
+
+/** Renders the page of `version` in `locale` with `template`, and checks it carries what the gatekeeper relies on. */
+export function renderFallbackPage(
+  version: string,
+  locale: string,
+  messages: FallbackMessages,
+  template: FallbackTemplate = defaultFallbackTemplate,
+): string {
+  const lang = escapeHtml(locale)
+  const dir = directionOf(locale)
+  const text: FallbackMessages = {
+    title: escapeHtml(messages.title),
+    heading: escapeHtml(messages.heading),
+    body: escapeHtml(messages.body),
+    retry: escapeHtml(messages.retry),
+    version: escapeHtml(messages.version),
+  }
+  const html = template({
+    lang,
+    dir,
+    version: escapeHtml(version),
+    text,
+    htmlAttributes: `lang="${lang}" dir="${dir}" data-gatekeeper-fallback data-version="${escapeHtml(version)}"`,
+    retryAttributes: 'href="" data-gatekeeper-retry',
+    onlineRetryScript: ONLINE_RETRY_SCRIPT,
+  })
+  const required = ['data-gatekeeper-fallback', `data-version="${escapeHtml(version)}"`, `lang="${lang}"`, 'data-gatekeeper-retry']
+  const missing = required.filter((needle) => !html.includes(needle))
+  if (missing.length > 0) throw errors.invalidFallbackTemplate(locale, missing)
+  return html
 }
 
-/** The fallback pages of `version`: one per locale, named with a hash of their content. */
-export function renderFallbackPages(version: string): { defaultLocale: string; files: FallbackFile[] } {
-  const html = renderFallbackPage(version, 'en', ENGLISH, 'ltr')
-  const hash = createHash('sha256').update(html).digest('hex').slice(0, 8)
-  return { defaultLocale: 'en', files: [{ locale: 'en', fileName: `fallback.en.${hash}.html`, html }] }
+/** The sha256 sources (`'sha256-…'`) of a document's inline scripts and styles, for a Content-Security-Policy. */
+export function inlineSources(html: string): { scripts: string[]; styles: string[] } {
+  const hashes = (pattern: RegExp) =>
+    [...html.matchAll(pattern)].map((match) => cspHash(match[1]!)).filter((hash, index, all) => all.indexOf(hash) === index)
+  return {
+    scripts: hashes(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi),
+    styles: hashes(/<style[^>]*>([\s\S]*?)<\/style>/gi),
+  }
+}
+
+/** The CSP source for an inline script or style with this exact content. */
+export function cspHash(content: string): string {
+  return `'sha256-${createHash('sha256').update(content).digest('base64')}'`
+}
+
+/**
+ * Renders every locale's page. File names carry one hash of all the pages, so the page can build any locale's
+ * URL from that hash and the list of locales alone.
+ */
+export function renderFallbackPages(
+  version: string,
+  messagesByLocale: Readonly<Record<string, FallbackMessages>>,
+  defaultLocale: string,
+  template?: FallbackTemplate,
+): FallbackSet {
+  const locales = Object.keys(messagesByLocale).sort()
+  const pages = locales.map((locale) => ({ locale, html: renderFallbackPage(version, locale, messagesByLocale[locale]!, template) }))
+  const hash = createHash('sha256')
+  for (const page of pages) hash.update(page.locale).update('\0').update(page.html).update('\0')
+  const setHash = hash.digest('hex').slice(0, 8)
+  return {
+    defaultLocale,
+    files: pages.map((page) => ({ ...page, fileName: fallbackFileName(setHash, page.locale) })),
+    contentSecurityPolicy: fallbackPolicy(pages.map((page) => page.html)),
+    styleSources: [...new Set(pages.flatMap((page) => inlineSources(page.html).styles))].sort(),
+  }
+}
+
+/** `fallback.<hash>.<locale>.html`: the name every page of a set has. */
+export function fallbackFileName(setHash: string, locale: string): string {
+  return `fallback.${setHash}.${locale}.html`
+}
+
+/**
+ * The policy fallback pages are served with: nothing but their own inline scripts and styles, and images inlined
+ * as data: URLs. They may not be framed by other sites, and they submit nowhere.
+ */
+export function fallbackPolicy(pages: readonly string[]): string {
+  const sources = pages.map(inlineSources)
+  const list = (kind: 'scripts' | 'styles') => [...new Set(sources.flatMap((page) => page[kind]))].join(' ') || "'none'"
+  return [
+    "default-src 'none'",
+    `script-src ${list('scripts')}`,
+    `style-src ${list('styles')}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ')
 }

@@ -13,9 +13,10 @@ import type { Plugin, ResolvedConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import type { RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
+import { fallbackPreview } from './dev-server.js'
 import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
-import { renderFallbackPages } from './fallback-page.js'
-import { errors, summaryLine } from './messages.js'
+import { cspHash, renderFallbackPages } from './fallback-page.js'
+import { cspLine, errors, summaryLine } from './messages.js'
 import { resolveBuiltAt, resolveOptions, type VersionGatekeeperOptions } from './options.js'
 import { configureRuntime, readRuntimeCode } from './runtime-script.js'
 
@@ -28,11 +29,26 @@ export const SW_FILE = 'sw.js'
 
 const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
 
-/** What one client build learned, for the summary line. */
+/** What one client build learned, for the summary line and the plugin's `api`. */
 interface BuildResult {
   version: string
   assets: number
   pageBytesGzip: number
+  /** CSP sources (`'sha256-…'`) of the inline scripts the build added to the pages. */
+  scriptHashes: string[]
+  /** CSP sources of the fallback page's inline styles. */
+  styleHashes: string[]
+}
+
+/** What the plugin tells other plugins and build scripts, as `plugin.api` (Vite's convention). */
+export interface VersionGatekeeperApi {
+  /**
+   * After the client build: the CSP sources of every inline script the gatekeeper added to the HTML pages, for a
+   * `script-src` without `'unsafe-inline'`. Also written to deploy-manifest.json as `csp.scriptSrc`.
+   */
+  readonly scriptHashes: readonly string[]
+  /** After the client build: the CSP sources of the fallback page's inline styles (`csp.styleSrc` in the manifest). */
+  readonly styleHashes: readonly string[]
 }
 
 /**
@@ -47,10 +63,18 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
 
   const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
 
-  const gatekeeper: Plugin = {
+  const gatekeeper: Plugin<VersionGatekeeperApi> = {
     name: 'version-gatekeeper',
     apply: 'build',
     applyToEnvironment: clientOnly,
+    api: {
+      get scriptHashes() {
+        return result?.scriptHashes ?? []
+      },
+      get styleHashes() {
+        return result?.styleHashes ?? []
+      },
+    },
 
     configResolved(resolvedConfig) {
       config = resolvedConfig
@@ -75,18 +99,31 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
       order: 'post',
       handler(_, bundle) {
         const base = config.base
-        const runtimeSettings = { sw: base + SW_FILE, scope: base, checkIntervalMs: settings.checkIntervalMs }
-        const version = settings.version ?? hashOutput(emittedFiles(bundle), JSON.stringify(runtimeSettings))
-        const runtimeConfig: RuntimeConfig = { tab: { version, builtAt }, ...runtimeSettings }
-        const script = configureRuntime(readRuntimeCode(), runtimeConfig)
-        for (const file of Object.values(bundle)) {
-          if (file.type === 'asset' && file.fileName.endsWith('.html') && typeof file.source === 'string') {
-            file.source = file.source.replace(readRuntimeCode(), () => script)
-          }
-        }
+        const { defaultLocale, messages, template, entryTimeoutMs } = settings.fallback
+        const gatekeeperSettings = { sw: base + SW_FILE, scope: base, checkIntervalMs: settings.checkIntervalMs, entryTimeoutMs }
+        // The settings go into the hash: the same app with other gatekeeper settings is another deployment.
+        const version =
+          settings.version ?? hashOutput(emittedFiles(bundle), JSON.stringify({ ...gatekeeperSettings, defaultLocale, messages }))
 
-        const fallback = renderFallbackPages(version)
+        const fallback = renderFallbackPages(version, messages, defaultLocale, template)
         for (const page of fallback.files) this.emitFile({ type: 'asset', fileName: page.fileName, source: page.html })
+        const fallbackPrefix = base + fallback.files[0]!.fileName.replace(/[^.]+\.html$/, '')
+
+        const scriptHashes = new Set<string>()
+        let pageBytesGzip = 0
+        for (const file of Object.values(bundle)) {
+          if (file.type !== 'asset' || !file.fileName.endsWith('.html') || typeof file.source !== 'string') continue
+          const runtimeConfig: RuntimeConfig = {
+            tab: { version, builtAt },
+            ...gatekeeperSettings,
+            entry: entryScripts(file.source, base),
+            fallback: { prefix: fallbackPrefix, locales: Object.keys(messages).sort(), defaultLocale },
+          }
+          const script = configureRuntime(readRuntimeCode(), runtimeConfig)
+          scriptHashes.add(cspHash(script))
+          file.source = file.source.replace(readRuntimeCode(), () => script)
+          pageBytesGzip = Math.max(pageBytesGzip, gzipSync(script, { level: 9 }).length)
+        }
 
         const assetsDir = normalizeDir(config.build.assetsDir)
         const assets = hashedFiles(Object.keys(bundle), assetsDir)
@@ -97,12 +134,14 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           assets,
           entry: entryFiles(bundle),
           fallback: {
-            defaultLocale: fallback.defaultLocale,
+            defaultLocale,
             pages: Object.fromEntries(fallback.files.map((page) => [page.locale, page.fileName])),
+            contentSecurityPolicy: fallback.contentSecurityPolicy,
           },
+          csp: { scriptSrc: [...scriptHashes].sort(), styleSrc: fallback.styleSources },
         })
         this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
-        result = { version, assets: assets.length, pageBytesGzip: gzipSync(script, { level: 9 }).length }
+        result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }
       },
     },
   }
@@ -120,6 +159,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         const swPath = resolve(config.root, config.build.outDir, SW_FILE)
         const sw = await readFile(swPath).catch(() => undefined)
         config.logger.info(summaryLine({ ...result, swBytesGzip: sw && gzipSync(sw, { level: 9 }).length }))
+        config.logger.info(cspLine(result.scriptHashes, result.styleHashes))
       },
     },
   }
@@ -145,7 +185,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
   })
   for (const plugin of serviceWorker) plugin.applyToEnvironment = clientOnly
 
-  return [gatekeeper, ...serviceWorker, summary]
+  return [gatekeeper, ...serviceWorker, summary, fallbackPreview(settings.fallback)]
 }
 
 /**
@@ -164,6 +204,12 @@ function emittedFiles(bundle: OutputBundle): EmittedFile[] {
     fileName: file.fileName,
     content: file.type === 'chunk' ? file.code : file.source,
   }))
+}
+
+/** The module scripts an HTML page starts the app with, as absolute paths: what the entry watch looks for. */
+function entryScripts(html: string, base: string): string[] {
+  const sources = [...html.matchAll(/<script\b[^>]*\btype=["']?module["']?[^>]*\bsrc=["']?([^"' >]+)/gi)].map((match) => match[1]!)
+  return sources.map((source) => (source.startsWith('/') || /^[a-z]+:/i.test(source) ? source : base + source.replace(/^\.\//, '')))
 }
 
 /** What index.html loads at start-up: entry chunks, their static imports, and the CSS they import. */

@@ -69,6 +69,24 @@ export const errors = {
       'no-html-head',
       `${file} has no <head> element, so the runtime cannot be added before the app's scripts. Add <head></head> to it.`,
     ),
+  invalidFallbackTemplate: (locale: string, missing: string[]) =>
+    new GatekeeperBuildError(
+      'invalid-fallback-template',
+      `the fallback template's page for "${locale}" lacks ${missing.map((item) => JSON.stringify(item)).join(', ')}. ` +
+        'Put ${page.htmlAttributes} on <html> and ${page.retryAttributes} on the retry link, as the built-in template does.',
+    ),
+  unknownFallbackLocale: (locale: string, known: readonly string[]) =>
+    new GatekeeperBuildError(
+      'unknown-fallback-locale',
+      `fallback locale ${JSON.stringify(locale)} has no built-in messages and none in fallback.messages. Built in: ` +
+        `${known.join(', ')}. Add fallback.messages[${JSON.stringify(locale)}] with title, heading, body, retry and version.`,
+    ),
+  incompleteFallbackMessages: (locale: string, missing: readonly string[]) =>
+    new GatekeeperBuildError(
+      'incomplete-fallback-messages',
+      `fallback.messages[${JSON.stringify(locale)}] is a new locale and lacks ${missing.join(', ')}; a locale without ` +
+        'built-in messages must give every one of title, heading, body, retry and version.',
+    ),
   missingRuntime: (path: string) =>
     new GatekeeperBuildError(
       'missing-runtime',
@@ -88,6 +106,11 @@ export function summaryLine(facts: {
     `version-gatekeeper: version ${facts.version} · ${facts.assets} hashed files · ` +
     `+${kilobytes(facts.pageBytesGzip)} gzip per page · ${sw}`
   )
+}
+
+/** The line that gives the CSP sources a policy without 'unsafe-inline' needs (also in deploy-manifest.json `csp`). */
+export function cspLine(scriptHashes: readonly string[], styleHashes: readonly string[]): string {
+  return `version-gatekeeper: CSP without 'unsafe-inline': script-src 'self' ${scriptHashes.join(' ')}; style-src 'self' ${styleHashes.join(' ')}`
 }
 
 function kilobytes(bytes: number): string {

@@ -3,6 +3,8 @@
  * so that a bad value fails the build before anything is written.
  */
 import { isValidBuiltAt, isValidVersion } from '../manifest/manifest.js'
+import { BUILT_IN_MESSAGES, DEFAULT_FALLBACK_LOCALE, FALLBACK_MESSAGE_KEYS, type FallbackMessages } from './fallback-messages.js'
+import type { FallbackTemplate } from './fallback-page.js'
 import { errors } from './messages.js'
 
 /** Options of `versionGatekeeper()`. Every one is optional; the defaults suit most apps. */
@@ -18,6 +20,28 @@ export interface VersionGatekeeperOptions {
    * not per tab. Default: 5 minutes. At least 1 second.
    */
   checkInterval?: number
+  /** The page shown when the app cannot load: offline, host down, or its JavaScript failing. */
+  fallback?: FallbackOptions
+}
+
+/** Options of the fallback page. */
+export interface FallbackOptions {
+  /** The locale of readers whose languages match none of the pages. Default: `en`. */
+  defaultLocale?: string
+  /** Which built-in locales to build pages for (plus those added in `messages`). Default: all of them. */
+  locales?: string[]
+  /**
+   * Texts by locale: overrides of built-in texts (any subset of keys), or new locales (every key:
+   * `title`, `heading`, `body`, `retry`, `version`). Plain text: it is escaped.
+   */
+  messages?: Record<string, Partial<FallbackMessages>>
+  /** Replaces the page's HTML. It receives escaped texts and the attributes the page must carry. */
+  template?: FallbackTemplate
+  /**
+   * How long, in milliseconds, the page waits for the app's entry script to run before it counts as failed (a
+   * hung request looks like nothing at all). Default: 30 seconds, room for a large bundle on a slow connection.
+   */
+  entryTimeout?: number
 }
 
 /** Options after validation, with defaults applied. */
@@ -25,12 +49,22 @@ export interface ResolvedOptions {
   /** The user's or the environment's version; undefined means "hash the output". */
   version: string | undefined
   checkIntervalMs: number
+  fallback: {
+    defaultLocale: string
+    messages: Record<string, FallbackMessages>
+    template: FallbackTemplate | undefined
+    entryTimeoutMs: number
+  }
 }
 
 export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60 * 1000
+export const DEFAULT_ENTRY_TIMEOUT_MS = 30_000
 export const VERSION_ENV = 'VERSION_GATEKEEPER_VERSION'
 const MIN_CHECK_INTERVAL_MS = 1000
-const KNOWN_OPTIONS = ['version', 'checkInterval'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
+const KNOWN_OPTIONS = ['version', 'checkInterval', 'fallback'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
+const KNOWN_FALLBACK_OPTIONS = ['defaultLocale', 'locales', 'messages', 'template', 'entryTimeout'] as const satisfies readonly (keyof FallbackOptions)[]
+// A BCP 47 tag as the pages' file names and `lang` attributes use it: letters, digits and hyphens.
+const LOCALE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i
 
 /** Validates `options` and applies defaults; throws a `GatekeeperBuildError` naming the key, the value and the fix. */
 export function resolveOptions(options: unknown, env: Record<string, string | undefined> = process.env): ResolvedOptions {
@@ -39,7 +73,7 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
   for (const key of Object.keys(options)) {
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) throw errors.unknownOption(key, KNOWN_OPTIONS)
   }
-  const { version, checkInterval } = options as VersionGatekeeperOptions
+  const { version, checkInterval, fallback } = options as VersionGatekeeperOptions
 
   if (version !== undefined && !isValidVersion(version)) {
     throw errors.invalidOption(
@@ -69,7 +103,65 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
   return {
     version: version ?? (envVersion || undefined),
     checkIntervalMs: checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
+    fallback: resolveFallbackOptions(fallback),
   }
+}
+
+function resolveFallbackOptions(fallback: unknown): ResolvedOptions['fallback'] {
+  if (fallback === undefined) fallback = {}
+  if (typeof fallback !== 'object' || fallback === null || Array.isArray(fallback)) {
+    throw errors.invalidOption('fallback', fallback, 'an object of fallback options', "fallback: { defaultLocale: 'de' }")
+  }
+  for (const key of Object.keys(fallback)) {
+    if (!(KNOWN_FALLBACK_OPTIONS as readonly string[]).includes(key)) throw errors.unknownOption(`fallback.${key}`, KNOWN_FALLBACK_OPTIONS.map((name) => `fallback.${name}`))
+  }
+  const { defaultLocale = DEFAULT_FALLBACK_LOCALE, locales, messages = {}, template, entryTimeout } = fallback as FallbackOptions
+
+  if (locales !== undefined && (!Array.isArray(locales) || !locales.every((locale) => typeof locale === 'string'))) {
+    throw errors.invalidOption('fallback.locales', locales, 'an array of locale tags', "fallback: { locales: ['en', 'de'] }")
+  }
+  if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) {
+    throw errors.invalidOption('fallback.messages', messages, 'an object of texts by locale', "fallback: { messages: { en: { retry: 'Reload' } } }")
+  }
+  const resolved: Record<string, FallbackMessages> = {}
+  for (const locale of locales ?? Object.keys(BUILT_IN_MESSAGES)) {
+    const builtIn = BUILT_IN_MESSAGES[locale]
+    if (!builtIn && !(locale in messages)) throw errors.unknownFallbackLocale(locale, Object.keys(BUILT_IN_MESSAGES))
+    if (builtIn) resolved[locale] = builtIn
+  }
+  for (const [locale, texts] of Object.entries(messages)) {
+    if (!LOCALE_TAG.test(locale)) {
+      throw errors.invalidOption(`fallback.messages[${JSON.stringify(locale)}]`, locale, 'keyed by a locale tag such as "de" or "pt-BR"', "fallback: { messages: { 'pt-BR': { ... } } }")
+    }
+    if (typeof texts !== 'object' || texts === null) {
+      throw errors.invalidOption(`fallback.messages.${locale}`, texts, 'an object of texts', `fallback: { messages: { ${locale}: { retry: '…' } } }`)
+    }
+    for (const [key, text] of Object.entries(texts)) {
+      if (!(FALLBACK_MESSAGE_KEYS as readonly string[]).includes(key)) throw errors.unknownOption(`fallback.messages.${locale}.${key}`, FALLBACK_MESSAGE_KEYS)
+      if (typeof text !== 'string') {
+        throw errors.invalidOption(`fallback.messages.${locale}.${key}`, text, 'a string (plain text; it is escaped)', `fallback: { messages: { ${locale}: { ${key}: '…' } } }`)
+      }
+    }
+    const base = resolved[locale] ?? BUILT_IN_MESSAGES[locale]
+    const missing = FALLBACK_MESSAGE_KEYS.filter((key) => !base && typeof texts[key] !== 'string')
+    if (missing.length > 0) throw errors.incompleteFallbackMessages(locale, missing)
+    resolved[locale] = { ...base!, ...texts }
+  }
+  if (typeof defaultLocale !== 'string' || !(defaultLocale in resolved)) {
+    throw errors.invalidOption(
+      'fallback.defaultLocale',
+      defaultLocale,
+      `one of the fallback locales (${Object.keys(resolved).sort().join(', ')})`,
+      "fallback: { defaultLocale: 'en' }",
+    )
+  }
+  if (template !== undefined && typeof template !== 'function') {
+    throw errors.invalidOption('fallback.template', template, 'a function from the page data to HTML', 'fallback: { template: (page) => `<!doctype html>…` }')
+  }
+  if (entryTimeout !== undefined && (typeof entryTimeout !== 'number' || !Number.isFinite(entryTimeout) || entryTimeout < 1000)) {
+    throw errors.invalidOption('fallback.entryTimeout', entryTimeout, 'a number of milliseconds, at least 1000', 'fallback: { entryTimeout: 30_000 }')
+  }
+  return { defaultLocale, messages: resolved, template, entryTimeoutMs: entryTimeout ?? DEFAULT_ENTRY_TIMEOUT_MS }
 }
 
 /**

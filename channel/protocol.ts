@@ -16,6 +16,13 @@ export function channelName(scope: string): string {
   return `version-gatekeeper:${scope}`
 }
 
+/**
+ * The path, under the service worker's scope, where the worker serves a kept fallback page: `?version=` prefers
+ * that deployment's (else the newest one's), `?lang=` picks the language (else Accept-Language does). The page's
+ * bootstrap fetches it when its app cannot start.
+ */
+export const FALLBACK_ROUTE = '__version-gatekeeper/fallback'
+
 /** Service worker → every tab (BroadcastChannel): a newer deployment was confirmed. Sent once per deployment. */
 export interface VersionChanged {
   type: 'VERSION_CHANGED'
@@ -31,6 +38,19 @@ export interface StateReply {
   schema: typeof PROTOCOL_SCHEMA
   /** The newest deployment the service worker knows, or null before it has read any manifest. */
   newest: VersionStamp | null
+  /** When the worker last asked the host for the manifest (ms since the epoch), or null: tabs time their checks from it. */
+  checkedAt: number | null
+}
+
+/**
+ * Service worker → one tab (client.postMessage): a file this tab asked for belongs to a deployment that is gone,
+ * and `to` is confirmed newer. The worker holds that request for a while, so the tab can leave for where its user
+ * was going before its router ever sees the failure.
+ */
+export interface FileGone {
+  type: 'FILE_GONE'
+  schema: typeof PROTOCOL_SCHEMA
+  to: VersionStamp
 }
 
 /** Tab → service worker, at start-up and after a restore from the back/forward cache: the version this tab runs. */
@@ -53,7 +73,7 @@ export interface Check {
 }
 
 export type TabMessage = Hello | Check
-export type WorkerMessage = VersionChanged | StateReply
+export type WorkerMessage = VersionChanged | StateReply | FileGone
 
 /**
  * The deployment a message from the service worker announces, or undefined when `data` is not such a message.
@@ -63,7 +83,7 @@ export type WorkerMessage = VersionChanged | StateReply
 export function announcedVersion(data: unknown): VersionStamp | undefined {
   const message = data as Loose<VersionChanged> & Loose<StateReply> | null
   if (message?.schema !== PROTOCOL_SCHEMA) return undefined
-  const stamp = (message.type === 'VERSION_CHANGED' ? message.to : message.type === 'STATE' ? message.newest : null) as
+  const stamp = (message.type === 'STATE' ? message.newest : message.type === 'VERSION_CHANGED' || message.type === 'FILE_GONE' ? message.to : null) as
     | Loose<VersionStamp>
     | null
     | undefined

@@ -23,6 +23,8 @@ export interface FallbackPages {
   defaultLocale: string
   /** Locale (BCP 47 tag) to page path, relative to the manifest. Paths carry a content hash. Keys sorted. */
   pages: Record<string, string>
+  /** The Content-Security-Policy the pages are served with: their own inline script and styles, nothing else. */
+  contentSecurityPolicy: string
 }
 
 /** Contents of `deploy-manifest.json`. Keys and lists are sorted, so identical builds give identical bytes. */
@@ -35,6 +37,12 @@ export interface DeployManifest extends VersionStamp {
   /** The subset of `assets` that index.html loads at start-up: entry scripts, their static imports, their CSS. */
   entry: string[]
   fallback: FallbackPages
+  /**
+   * CSP sources (`'sha256-…'`) for a page policy without `'unsafe-inline'`: `scriptSrc`, the inline script the build
+   * added to the HTML pages; `styleSrc`, the fallback page's inline styles, for when it replaces a page whose app
+   * could not start (it then lives under the page's policy).
+   */
+  csp: { scriptSrc: string[]; styleSrc: string[] }
 }
 
 const VERSION_PATTERN = /^[\w.-]{1,64}$/
@@ -67,11 +75,13 @@ export function isNewer(candidate: VersionStamp, known: VersionStamp | null | un
  */
 export function readManifest(json: unknown): DeployManifest | undefined {
   if (!isRecord(json) || json.schema !== MANIFEST_SCHEMA) return undefined
-  const { version, builtAt, assetsDir, assets, entry, fallback } = json
+  const { version, builtAt, assetsDir, assets, entry, fallback, csp } = json
   if (!isValidVersion(version) || !isValidBuiltAt(builtAt)) return undefined
   if (typeof assetsDir !== 'string' || (assetsDir !== '' && !isRelativePath(assetsDir))) return undefined
   if (!isPathList(assets) || !isPathList(entry)) return undefined
   if (!isRecord(fallback) || !isRecord(fallback.pages) || typeof fallback.defaultLocale !== 'string') return undefined
+  if (typeof fallback.contentSecurityPolicy !== 'string' || /[\r\n]/.test(fallback.contentSecurityPolicy)) return undefined
+  if (!isRecord(csp) || !isStringList(csp.scriptSrc) || !isStringList(csp.styleSrc)) return undefined
   const pages = fallback.pages
   if (!Object.values(pages).every(isRelativePath) || !Object.hasOwn(pages, fallback.defaultLocale)) return undefined
   return {
@@ -79,9 +89,14 @@ export function readManifest(json: unknown): DeployManifest | undefined {
     version,
     builtAt,
     assetsDir,
-    assets,
-    entry,
-    fallback: { defaultLocale: fallback.defaultLocale, pages: pages as Record<string, string> },
+    assets: [...assets],
+    entry: [...entry],
+    fallback: {
+      defaultLocale: fallback.defaultLocale,
+      pages: { ...(pages as Record<string, string>) },
+      contentSecurityPolicy: fallback.contentSecurityPolicy,
+    },
+    csp: { scriptSrc: [...csp.scriptSrc], styleSrc: [...csp.styleSrc] },
   }
 }
 
@@ -100,6 +115,10 @@ function isRelativePath(value: unknown): value is string {
   } catch {
     return false
   }
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
 }
 
 function isPathList(value: unknown): value is string[] {

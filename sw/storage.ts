@@ -37,6 +37,10 @@ export interface Storage {
   saveManifest(manifest: DeployManifest): Promise<void>
   /** Every deployment's manifest still kept, newest first. */
   loadManifests(): Promise<DeployManifest[]>
+  /** A file kept in `version`'s cache, or undefined. */
+  matchFile(version: string, request: Request | string): Promise<Response | undefined>
+  /** Keeps a file in `version`'s cache. */
+  putFile(version: string, request: Request | string, response: Response): Promise<void>
 }
 
 /** A `Storage` over `caches`. `manifestUrl` is where the host serves the manifest; it keys the stored copies. */
@@ -64,6 +68,12 @@ export function cacheStorage(caches: CacheStorage, scope: string, manifestUrl: s
         if (manifest) manifests.push(manifest)
       }
       return manifests.sort((a, b) => (a.builtAt < b.builtAt ? 1 : a.builtAt > b.builtAt ? -1 : 0))
+    },
+    async matchFile(version, request) {
+      return (await caches.open(names.forVersion(version))).match(request)
+    },
+    async putFile(version, request, response) {
+      await (await caches.open(names.forVersion(version))).put(request, response)
     },
   }
 }
