@@ -1,13 +1,15 @@
 /**
- * The in-page runtime, inlined into index.html before any app script runs. It registers the service worker,
- * learns from it when a newer deployment exists, and then turns the user's next navigation into a full document
- * load of the destination, whatever router the app uses. It never reloads a tab whose user did not navigate.
- * Every byte here is paid by every visitor, so it stays small: decisions live in navigation.ts and loop-guard.ts.
+ * The in-page runtime, inlined into index.html before any app script runs. It watches the app's entry scripts,
+ * registers the service worker, learns from it when a newer deployment exists, and then turns the user's next
+ * navigation into a full document load of the destination, whatever router the app uses. It never reloads a tab
+ * whose user did not navigate. Every byte here is paid by every visitor, so it stays small: decisions live in
+ * navigation.ts and loop-guard.ts.
  */
 import { announcedVersion, channelName, PROTOCOL_SCHEMA, type TabMessage } from '../channel/protocol.js'
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
 import { HANDLE_KEY, type RuntimeConfig, type RuntimeHandle } from './config.js'
-import { isBounce, LEAVE_RECORD_KEY, parseLeaveRecord } from './loop-guard.js'
+import { watchEntry } from './entry-watch.js'
+import { openLoopGuard } from './loop-guard.js'
 import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
 
 /**
@@ -22,43 +24,19 @@ const VISIBLE_CHECK_MAX_AGE_MS = 5_000
  */
 const INTENT_WINDOW_MS = 10_000
 
-/** Starts the runtime for the document described by `config`. Steps aside where service workers are missing. */
+/** Starts the runtime for the document described by `config`. Where service workers are missing, only the entry watch runs. */
 export function startRuntime(config: RuntimeConfig): void {
   const { tab, checkIntervalMs } = config
+  const guard = openLoopGuard(tab.version)
+  watchEntry(config, guard)
+
   const container = navigator.serviceWorker
   const listeners: RuntimeHandle['listeners'] = new Set()
   let newest: VersionStamp | undefined
-  ;(window as unknown as Record<symbol, RuntimeHandle>)[Symbol.for(HANDLE_KEY)] = {
-    tab,
-    newest: () => newest,
-    listeners,
-  }
+  ;(window as unknown as Record<symbol, RuntimeHandle>)[Symbol.for(HANDLE_KEY)] = { tab, newest: () => newest, listeners }
   if (!container) return
 
-  // The loop guard. A tab whose storage fails cannot guard against loops, so it never starts a load: the
-  // gatekeeper steps aside and the app runs as if it were not there.
-  let bounced: boolean
-  try {
-    bounced = isBounce(parseLeaveRecord(sessionStorage.getItem(LEAVE_RECORD_KEY)), tab.version, Date.now())
-  } catch {
-    bounced = true
-  }
-  const armed = () => !!newest && !bounced
-  /** Records that this tab leaves its version; false when that cannot be recorded (then it must not leave). */
-  const recordLeave = () => {
-    try {
-      sessionStorage.setItem(LEAVE_RECORD_KEY, JSON.stringify({ version: tab.version, at: Date.now() }))
-      return true
-    } catch {
-      return false
-    }
-  }
-  /** A full document load of `url`, or of the current URL again when `url` is the same route. */
-  const leave = (url: URL | Location) => {
-    if (routeOf(url) === routeOf(location)) location.reload()
-    else location.assign(url.href)
-  }
-
+  const armed = () => !!newest && !guard.bounced
   const learn = (data: unknown) => {
     const stamp = announcedVersion(data)
     if (stamp && isNewer(stamp, newest ?? tab)) {
@@ -66,8 +44,21 @@ export function startRuntime(config: RuntimeConfig): void {
       listeners.forEach((listener) => listener(stamp))
     }
   }
-  new BroadcastChannel(channelName(new URL(config.scope, location.href).href)).onmessage = (event) => learn(event.data)
-  container.addEventListener('message', (event) => learn(event.data))
+  // The channel closes while the page sits in the back/forward cache: Chrome evicts a cached page that receives a
+  // message (its notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
+  let channel: BroadcastChannel | undefined
+  const listen = () => {
+    channel = new BroadcastChannel(channelName(new URL(config.scope, location.href).href))
+    channel.onmessage = (event) => learn(event.data)
+  }
+  listen()
+  addEventListener('pagehide', (event) => event.persisted && channel?.close())
+  container.addEventListener('message', ({ data }) => {
+    learn(data)
+    // The worker holds the request of a file that is gone and says so: leave now, before the router sees it fail.
+    if (data?.type === 'FILE_GONE') chunkFailed()
+    if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
+  })
 
   const tell = (message: TabMessage) => container.ready.then((registration) => registration.active?.postMessage(message))
   let lastCheck = Date.now()
@@ -83,20 +74,31 @@ export function startRuntime(config: RuntimeConfig): void {
   tell({ type: 'HELLO', schema: PROTOCOL_SCHEMA, tab })
   // Messages are not kept for tabs that were not listening: a tab back from the background or from the
   // back/forward cache asks again.
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') check(VISIBLE_CHECK_MAX_AGE_MS)
-  })
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && check(VISIBLE_CHECK_MAX_AGE_MS))
   addEventListener('pageshow', (event) => {
-    if (event.persisted) check(VISIBLE_CHECK_MAX_AGE_MS)
+    if (event.persisted) {
+      listen()
+      check(VISIBLE_CHECK_MAX_AGE_MS)
+    }
   })
 
   // Every navigation the user starts: remembered as the destination a failing chunk should lead to, turned into a
   // full document load when armed, and otherwise an occasion to ask for a check now and then.
   let intent: { url: URL; at: number } | undefined
   let here = routeOf(location)
-  const navigating = (url: URL) => {
+  // A chunk that cannot load during a navigation (a deployment removed it, or the host answered HTML): one full
+  // document load to where the user was going, even when the router had not committed the URL yet. A failed chunk
+  // is reason enough, with or without a known newer deployment; offline, a load would only bring the browser's
+  // error page. Outside a navigation (a lazy part of the page), nothing reloads.
+  function chunkFailed() {
+    if (intent && Date.now() - intent.at < INTENT_WINDOW_MS && navigator.onLine && guard.recordLeave()) {
+      if (routeOf(intent.url) === routeOf(location)) location.reload()
+      else location.assign(intent.url.href)
+    }
+  }
+  const leaves = (url: URL) => {
     intent = { url, at: Date.now() }
-    if (armed()) return recordLeave()
+    if (armed()) return guard.recordLeave()
     if (Date.now() - lastCheck >= checkIntervalMs) check(checkIntervalMs)
     return false
   }
@@ -112,7 +114,7 @@ export function startRuntime(config: RuntimeConfig): void {
       const facts = link && { href: link.href, target: link.getAttribute('target'), download: link.hasAttribute('download') }
       const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey
       const to = clickDestination({ button: event.button, modified }, facts, new URL(location.href))
-      if (to && !event.defaultPrevented && navigating(to)) event.stopImmediatePropagation()
+      if (to && !event.defaultPrevented && leaves(to)) event.stopImmediatePropagation()
     },
     true,
   )
@@ -123,7 +125,7 @@ export function startRuntime(config: RuntimeConfig): void {
       const url = args[2]
       if (url != null) {
         const to = new URL(url, location.href)
-        if (isHistoryNavigation(method, new URL(location.href), to) && navigating(to)) {
+        if (isHistoryNavigation(method, new URL(location.href), to) && leaves(to)) {
           return method === 'pushState' ? location.assign(to.href) : location.replace(to.href)
         }
       }
@@ -137,7 +139,7 @@ export function startRuntime(config: RuntimeConfig): void {
   addEventListener('popstate', (event) => {
     if (routeOf(location) === here) return
     here = routeOf(location)
-    if (navigating(new URL(location.href))) {
+    if (leaves(new URL(location.href))) {
       event.stopImmediatePropagation()
       location.reload()
     }
@@ -156,15 +158,7 @@ export function startRuntime(config: RuntimeConfig): void {
     here = routeOf(location)
   })
 
-  // A chunk that cannot load during a navigation (a deployment removed it, or the host answered HTML): one full
-  // document load to where the user was going, even when the router had not committed the URL yet.
-  // A failed chunk is reason enough to leave, with or without a known newer deployment; offline, a load would
-  // only swap the app for the browser's error page.
-  const chunkFailed = () => {
-    if (intent && Date.now() - intent.at < INTENT_WINDOW_MS && navigator.onLine && !bounced && recordLeave()) {
-      leave(intent.url)
-    }
-  }
-  // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here.
-  addEventListener('vite:preloadError', chunkFailed)
+  // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here: the path for
+  // failures the worker did not announce (no worker yet, a 5xx, a network error).
+  addEventListener('vite:preloadError', () => chunkFailed())
 }

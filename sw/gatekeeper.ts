@@ -6,6 +6,7 @@
 import { PROTOCOL_SCHEMA, type StateReply, type TabMessage, type VersionChanged } from '../channel/protocol.js'
 import { isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
 import { isFresh, recordTab, type CheckOutcome, type GatekeeperState } from './state.js'
+import { findFallbackPage, keepFallbackPages } from './fallback.js'
 import type { Storage } from './storage.js'
 
 /**
@@ -39,14 +40,23 @@ export interface Gatekeeper {
   /** Records what a tab says, checks if it asks for it, and answers with the newest deployment. */
   answer(tabId: string, message: TabMessage): Promise<StateReply>
   /**
-   * A response suggested that a tab's deployment is gone: confirm with a fresh manifest. Only a newer deployment
-   * counts; it is then recorded, broadcast once to every tab, and the registration is updated.
+   * A response to tab `tabId` suggested that its deployment is gone: confirm with a fresh manifest (unless a newer
+   * deployment than the tab's is known already). Only a newer deployment counts; it is then recorded, broadcast
+   * once to every tab, and the registration is updated. Resolves to that deployment when one is newer than the
+   * tab's, else undefined (a transient 404, or a tab that never said HELLO).
    */
-  suspectNewDeployment(): Promise<void>
+  suspectNewDeployment(tabId?: string): Promise<VersionStamp | undefined>
+  /** Whether `tabId` is a tab whose runtime said HELLO: one that will act on a `FILE_GONE`. */
+  isKnownTab(tabId: string): Promise<boolean>
   /** The deployments whose manifest lists `url`, newest first. */
   versionsListing(url: string): Promise<readonly string[]>
   /** Whether `url` is a deployment's hashed file: listed in a known manifest, or under a known assets directory. */
   isVersionedAsset(url: string): Promise<boolean>
+  /**
+   * The fallback page for a reader preferring `languages`: of deployment `version` when given and kept, else of
+   * the newest deployment that has one kept.
+   */
+  fallbackPage(languages: readonly string[], version?: string | null): Promise<Response | undefined>
 }
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
@@ -80,6 +90,8 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   let index: Promise<Map<string, string[]>> | undefined
   const keepManifest = async (manifest: DeployManifest) => {
     const known = await knownManifests()
+    // Its fallback pages before the manifest, so that a kept deployment has them whenever the host could serve them.
+    await keepFallbackPages(manifest, env.manifestUrl, env.storage, (url) => env.fetch(url, { credentials: 'same-origin' }))
     if (known.some((kept) => kept.version === manifest.version)) return
     await env.storage.saveManifest(manifest)
     manifests = Promise.resolve([manifest, ...known].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
@@ -94,13 +106,14 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       return 'unchanged'
     }
     const newest: VersionStamp = { version: manifest.version, builtAt: manifest.builtAt }
-    await keepManifest(manifest)
     await remember((current) => ({ ...current, newest }))
     // The first manifest a new service worker reads is not a change: tabs compare it with their own on HELLO.
     if (previous) {
       env.broadcast({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: previous.version, to: newest })
       env.updateRegistration()
     }
+    // Tabs first; then the manifest and the fallback pages (the fallback route waits for a look in progress).
+    await keepManifest(manifest)
     return 'new-version'
   }
 
@@ -125,23 +138,40 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     async answer(tabId, message) {
       await loaded
       const openIds = await env.openTabIds()
-      await remember((current) => recordTab(current, tabId, message.tab.version, openIds, env.now()))
+      await remember((current) => recordTab(current, tabId, message.tab, openIds, env.now()))
       // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
       // page; a look already under way is joined, so its answer is the one given.
       const stale = message.type === 'CHECK' && !isFresh(state.lastCheck, message.maxAgeMs, env.now())
       if (looking || stale || isNewer(message.tab, state.newest)) await look('no-cache')
-      return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest }
+      return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest, checkedAt: state.lastCheck?.at ?? null }
     },
 
-    async suspectNewDeployment() {
-      if (env.now() < quietUntil) return
+    async suspectNewDeployment(tabId) {
+      await loaded
+      const tab = tabId === undefined ? undefined : state.tabs[tabId]
+      const newerThanTab = () => (tab && state.newest && isNewer(state.newest, tab) ? state.newest : undefined)
+      if (newerThanTab() || env.now() < quietUntil) return newerThanTab()
       // `reload` goes past the HTTP cache and refreshes it, so later conditional checks start from the new ETag.
       const outcome = await look('reload')
       if (outcome !== 'new-version') quietUntil = env.now() + SUSPICION_QUIET_MS
+      return newerThanTab()
+    },
+
+    async isKnownTab(tabId) {
+      await loaded
+      return Object.hasOwn(state.tabs, tabId)
     },
 
     async versionsListing(url) {
       return (await (index ??= assetIndex())).get(stripHash(url)) ?? []
+    },
+
+    async fallbackPage(languages, version) {
+      // A page of a deployment this worker is learning right now (its tab said HELLO) waits for that to finish.
+      if (version && looking && !(await knownManifests()).some((manifest) => manifest.version === version)) await looking
+      const manifests = await knownManifests()
+      const preferred = manifests.filter((manifest) => manifest.version === version)
+      return findFallbackPage([...preferred, ...manifests], languages, env.manifestUrl, env.storage)
     },
 
     async isVersionedAsset(url) {

@@ -7,7 +7,14 @@ import { channelName, readTabMessage } from '../channel/protocol.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js'
 import { logError } from './log.js'
-import { handleDocument, handleVersionedFile, matchDocument, matchVersionedFile } from './routes.js'
+import {
+  handleDocument,
+  handleFallbackRoute,
+  handleVersionedFile,
+  matchDocument,
+  matchFallbackRoute,
+  matchVersionedFile,
+} from './routes.js'
 import { cacheStorage } from './storage.js'
 
 declare const self: ServiceWorkerGlobalScope
@@ -40,8 +47,9 @@ export function addVersionGatekeeper(): Gatekeeper {
     now: Date.now,
   })
 
-  registerRoute(matchDocument, handleDocument())
-  registerRoute(matchVersionedFile, handleVersionedFile(gatekeeper, storage.names))
+  registerRoute(matchFallbackRoute(scope), handleFallbackRoute(gatekeeper))
+  registerRoute(matchDocument, handleDocument(gatekeeper))
+  registerRoute(matchVersionedFile, handleVersionedFile(gatekeeper, storage))
 
   self.addEventListener('install', (event) => event.waitUntil(gatekeeper.learnCurrentDeployment()))
   self.addEventListener('message', (event) => {

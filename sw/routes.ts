@@ -4,10 +4,14 @@
  * Every other request gets no route, so the browser handles it as if there were no service worker.
  */
 import type { RouteHandlerCallback, RouteMatchCallback } from 'workbox-core/types.js'
+import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, type FileGone } from '../channel/protocol.js'
+import { parseAcceptLanguage } from '../manifest/locale.js'
 import { classifyResponse, isCacheable, VERSIONED_DESTINATIONS } from './classify.js'
 import type { Gatekeeper } from './gatekeeper.js'
 import { logError } from './log.js'
-import type { CacheNames } from './storage.js'
+import type { Storage } from './storage.js'
+
+declare const self: ServiceWorkerGlobalScope
 
 /** What a fail-open handler gets: the request, its event, and the one network request it may make. */
 interface HandlerContext {
@@ -44,13 +48,41 @@ export const matchDocument: RouteMatchCallback = ({ request }) =>
 
 /**
  * Documents go to the host with revalidation (`no-cache`): an index.html that lingers in the HTTP cache would start
- * the tab on a deployment whose files may be gone.
+ * the tab on a deployment whose files may be gone. When the host cannot be reached at all (offline, refused, DNS),
+ * the reader gets the newest deployment's fallback page in their language, with status 503.
  */
-export function handleDocument(): RouteHandlerCallback {
+export function handleDocument(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(
-    ({ network }) => network(),
+    async ({ request, network }) => {
+      try {
+        return await network()
+      } catch (unreachable) {
+        const page = await gatekeeper.fallbackPage(parseAcceptLanguage(request.headers.get('accept-language')))
+        if (!page) throw unreachable
+        return new Response(page.body, { status: 503, statusText: 'Service Unavailable', headers: page.headers })
+      }
+    },
     (request) => fetch(request, { cache: 'no-cache' }),
   )
+}
+
+/** The fallback page's stable address under the scope, for the page's bootstrap: `__version-gatekeeper/fallback`. */
+export function matchFallbackRoute(scope: string): RouteMatchCallback {
+  const route = new URL(FALLBACK_ROUTE, scope).pathname
+  return ({ url, sameOrigin, request }) => sameOrigin && url.pathname === route && request.method === 'GET'
+}
+
+/**
+ * A fallback page: of the deployment `?version=` names when kept, else of the newest; in the language of `?lang=`,
+ * else of the request's Accept-Language.
+ */
+export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
+  return failOpen(async ({ request }) => {
+    const query = new URL(request.url).searchParams
+    const languages = parseAcceptLanguage(query.get('lang') ?? request.headers.get('accept-language'))
+    const page = await gatekeeper.fallbackPage(languages, query.get('version'))
+    return page ?? new Response('No fallback page is kept yet.', { status: 404, headers: { 'content-type': 'text/plain' } })
+  })
 }
 
 /** Same-origin GETs of the kinds of files Vite hashes (scripts, styles, fonts, images, workers); never ranges. */
@@ -64,11 +96,11 @@ export const matchVersionedFile: RouteMatchCallback = ({ request, sameOrigin }) 
  * A deployment's hashed files are immutable: served from that deployment's cache when kept there, else fetched
  * and kept. Every response from the host is also read for a sign that the tab's deployment is gone.
  */
-export function handleVersionedFile(gatekeeper: Gatekeeper, names: CacheNames): RouteHandlerCallback {
+export function handleVersionedFile(gatekeeper: Gatekeeper, storage: Storage): RouteHandlerCallback {
   return failOpen(async ({ request, event, network }) => {
     const versions = await gatekeeper.versionsListing(request.url)
     for (const version of versions) {
-      const kept = await caches.match(request, { cacheName: names.forVersion(version) })
+      const kept = await storage.matchFile(version, request)
       if (kept) return kept
     }
     const response = await network()
@@ -78,12 +110,34 @@ export function handleVersionedFile(gatekeeper: Gatekeeper, names: CacheNames): 
     }
     const responseFacts = { status: response.status, contentType: response.headers.get('content-type'), type: response.type }
     if (classifyResponse(requestFacts, responseFacts) === 'version-gone') {
-      event.waitUntil(gatekeeper.suspectNewDeployment().catch((error) => logError('confirming a deployment', error)))
+      return answerGoneFile(gatekeeper, event, response)
     } else if (versions[0] && isCacheable(requestFacts, responseFacts)) {
-      const copy = response.clone()
-      const cacheName = names.forVersion(versions[0])
-      event.waitUntil(caches.open(cacheName).then((cache) => cache.put(request, copy)).catch((error) => logError('caching a file', error)))
+      event.waitUntil(storage.putFile(versions[0], request, response.clone()).catch((error) => logError('caching a file', error)))
     }
     return response
   })
+}
+
+/**
+ * How long the answer for a gone file is held while its tab leaves. The tab's document load cancels the request
+ * within milliseconds; the hold only runs out for a tab that stays (a lazy part that failed outside any navigation,
+ * or a tab whose loop guard holds it), whose app then gets the failure 10 s late rather than a reload it did not ask for.
+ */
+export const GONE_FILE_HOLD_MS = 10_000
+
+/**
+ * A file of the tab's deployment is gone. The worker confirms a newer deployment with the host; when there is one
+ * and the tab's runtime is listening, it tells the tab (`FILE_GONE`) and holds the answer, so the tab leaves for
+ * its destination before its router sees a failed import and flashes an error. Otherwise the answer goes out as is.
+ */
+async function answerGoneFile(gatekeeper: Gatekeeper, event: FetchEvent, response: Response): Promise<Response> {
+  const suspicion = gatekeeper.suspectNewDeployment(event.clientId)
+  event.waitUntil(suspicion.catch((error) => logError('confirming a deployment', error)))
+  if (!event.clientId || !(await gatekeeper.isKnownTab(event.clientId))) return response
+  const newer = await suspicion.catch(() => undefined)
+  const tab = newer && (await self.clients.get(event.clientId))
+  if (!newer || !tab) return response
+  tab.postMessage({ type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: newer } satisfies FileGone)
+  await new Promise((resolve) => setTimeout(resolve, GONE_FILE_HOLD_MS))
+  return response
 }

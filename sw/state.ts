@@ -17,6 +17,7 @@ export const TAB_GRACE_MS = 60 * 60 * 1000
 /** One tab (a service worker client) and the deployment it runs. */
 export interface TabRecord {
   version: string
+  builtAt: string
   /** When the tab last said HELLO or asked for a check (ms since the epoch). */
   seenAt: number
 }
@@ -61,7 +62,9 @@ export function readState(json: unknown): GatekeeperState {
   }
   if (typeof stored.tabs === 'object' && stored.tabs !== null) {
     for (const [id, tab] of Object.entries(stored.tabs as Record<string, Partial<TabRecord>>)) {
-      if (isValidVersion(tab?.version) && typeof tab.seenAt === 'number') state.tabs[id] = { version: tab.version, seenAt: tab.seenAt }
+      if (isValidVersion(tab?.version) && isValidBuiltAt(tab.builtAt) && typeof tab.seenAt === 'number') {
+        state.tabs[id] = { version: tab.version, builtAt: tab.builtAt, seenAt: tab.seenAt }
+      }
     }
   }
   const check = stored.lastCheck as Partial<CheckRecord> | null
@@ -71,14 +74,14 @@ export function readState(json: unknown): GatekeeperState {
   return state
 }
 
-/** Records that tab `id` runs `version`, and forgets tabs that closed more than `TAB_GRACE_MS` ago. */
-export function recordTab(state: GatekeeperState, id: string, version: string, openIds: ReadonlySet<string>, now: number): GatekeeperState {
+/** Records that tab `id` runs deployment `tab`, and forgets tabs that closed more than `TAB_GRACE_MS` ago. */
+export function recordTab(state: GatekeeperState, id: string, tab: VersionStamp, openIds: ReadonlySet<string>, now: number): GatekeeperState {
   const tabs: Record<string, TabRecord> = {}
-  for (const [tabId, tab] of Object.entries(state.tabs)) {
-    if (openIds.has(tabId)) tabs[tabId] = { ...tab, seenAt: now }
-    else if (now - tab.seenAt < TAB_GRACE_MS) tabs[tabId] = tab
+  for (const [tabId, record] of Object.entries(state.tabs)) {
+    if (openIds.has(tabId)) tabs[tabId] = { ...record, seenAt: now }
+    else if (now - record.seenAt < TAB_GRACE_MS) tabs[tabId] = record
   }
-  tabs[id] = { version, seenAt: now }
+  tabs[id] = { version: tab.version, builtAt: tab.builtAt, seenAt: now }
   return { ...state, tabs }
 }
 
