@@ -6,8 +6,9 @@
 import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
 import { expect, HOSTS, test } from './support/test.js'
 
-for (const choice of [...HOSTS.strict, ...HOSTS.spa]) {
-  const host = `${choice.server} host, ${choice.mode === 'strict' ? 'strict (missing file = 404)' : 'SPA rewrite (missing file = index.html)'}`
+for (const choice of [...HOSTS.strict, ...HOSTS.spa, ...HOSTS.strictCsp]) {
+  const mode = choice.mode === 'strict' ? 'strict (missing file = 404)' : 'SPA rewrite (missing file = index.html)'
+  const host = `${choice.server} host, ${mode}${'strictCsp' in choice ? ', strict CSP' : ''}`
 
   test(`${host}: after a deploy, the tab that needs a removed chunk lands on its destination in the new version as one document load, and the other tab keeps its text until its own next click`, async ({
     session,
@@ -29,6 +30,7 @@ for (const choice of [...HOSTS.strict, ...HOSTS.spa]) {
     expect(aAfter.timeOrigin, 'tab A loaded a new document').not.toBe(aBefore.timeOrigin)
     expect(aAfter.loads, 'tab A loaded exactly one new document').toBe(aBefore.loads + 1)
     expect(aAfter.routeRelease).toBe('v2')
+    expect(aAfter.errorsShown, 'the router never showed its error view on the way').toBe(0)
 
     await waitUntilArmed(b, 'v2')
     const bArmed = await appState(b)

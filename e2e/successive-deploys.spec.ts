@@ -45,5 +45,6 @@ for (const choice of HOSTS.strict) {
     await b.click('nav a[href="/b"]')
     const bFinal = await waitForRoute(b, 'b', 'v3')
     expect(bFinal.loads, 'tab B skips v2 and lands on v3 in one document load').toBe(bOnV1.loads + 1)
+    expect([aFinal.errorsShown, bFinal.errorsShown], 'no error view showed in either tab').toEqual([0, 0])
   })
 }

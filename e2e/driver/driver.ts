@@ -11,10 +11,23 @@ export interface BrowserSession {
   openTab(url: string): Promise<Tab>
   /** Messages the gatekeeper logged at error level, from pages and from the service worker, in this session. */
   gatekeeperErrors(): readonly string[]
+  /** Content-Security-Policy violations reported in this session's pages. */
+  policyViolations(): readonly string[]
+  /**
+   * Switches the browser's own connectivity signal (`navigator.onLine` and the online/offline events). It does not
+   * reach service workers' fetches in every engine: to make a host unreachable, the host refuses connections.
+   */
+  setOnline(online: boolean): Promise<void>
   close(): Promise<void>
 }
 
 export type Engine = 'chromium' | 'firefox' | 'webkit'
+
+/** How a session's browser presents itself. */
+export interface SessionOptions {
+  /** The reader's language, e.g. `de-DE`: Accept-Language and `navigator.languages`. */
+  locale?: string
+}
 
 /** One tab of a session. Selectors are CSS selectors; expressions are JavaScript expressions run in the page. */
 export interface Tab {

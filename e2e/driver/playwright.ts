@@ -1,16 +1,16 @@
 /** The Playwright adapter: Debian's Chromium (and, through WebDriver BiDi, Firefox ESR). */
 import type { Browser, Page } from '@playwright/test'
-import type { BrowserSession, Engine, Tab } from './driver.js'
+import type { BrowserSession, Engine, SessionOptions, Tab } from './driver.js'
 
 const GATEKEEPER_PREFIX = '[version-gatekeeper]'
 const DEFAULT_TIMEOUT_MS = 15_000
 
 /** A session in a fresh browser context of `browser`, with service workers allowed. */
-export async function playwrightSession(browser: Browser, engine: Engine): Promise<BrowserSession> {
-  const context = await browser.newContext({ serviceWorkers: 'allow' })
+export async function playwrightSession(browser: Browser, engine: Engine, options: SessionOptions = {}): Promise<BrowserSession> {
+  const context = await browser.newContext({ serviceWorkers: 'allow', ...(options.locale ? { locale: options.locale } : {}) })
   const errors: string[] = []
   const collect = (type: string, text: string) => {
-    if ((type === 'error' || type === 'warning') && text.includes(GATEKEEPER_PREFIX)) errors.push(text)
+    if (type === 'error' || (type === 'warning' && text.includes(GATEKEEPER_PREFIX))) errors.push(text)
   }
   context.on('console', (message) => collect(message.type(), message.text()))
   context.on('weberror', (error) => collect('error', String(error.error())))
@@ -21,7 +21,9 @@ export async function playwrightSession(browser: Browser, engine: Engine): Promi
       await page.goto(url)
       return playwrightTab(page)
     },
-    gatekeeperErrors: () => errors,
+    gatekeeperErrors: () => errors.filter((text) => text.includes(GATEKEEPER_PREFIX)),
+    policyViolations: () => errors.filter((text) => /Content.Security.Policy/i.test(text)),
+    setOnline: (online) => context.setOffline(!online),
     close: () => context.close(),
   }
 }

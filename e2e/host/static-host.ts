@@ -28,6 +28,11 @@ export interface StaticHostOptions {
   port?: number
   /** Release deployed before the host starts answering. */
   initialRelease?: string
+  /**
+   * Extra headers for HTML pages, by the release the page comes from: a Content-Security-Policy, say, whose
+   * hashes differ from one release to the next.
+   */
+  pageHeaders?: (release: string) => Record<string, string>
 }
 
 /** One request as the host saw it. */
@@ -158,7 +163,7 @@ export async function createStaticHost(options: StaticHostOptions): Promise<Stat
       requests.push({ ...record, status: 404 })
       return sendText(response, 404)
     }
-    const status = sendFile(request, response, file)
+    const status = sendFile(request, response, file, options.pageHeaders)
     requests.push({ ...record, status, release: file.release })
   }
 
@@ -273,8 +278,16 @@ function isMissingFileError(error: unknown): boolean {
 }
 
 /** Sends `file` (or a 304 when the client's ETag matches) and returns the status sent. */
-function sendFile(request: IncomingMessage, response: ServerResponse, file: FoundFile): number {
+function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: FoundFile,
+  pageHeaders: StaticHostOptions['pageHeaders'],
+): number {
   const etag = strongEtag(file.body)
+  if (pageHeaders && contentTypeFor(file.urlPath).startsWith('text/html')) {
+    for (const [name, value] of Object.entries(pageHeaders(file.release))) response.setHeader(name, value)
+  }
   response.setHeader('ETag', etag)
   response.setHeader('Cache-Control', cacheControlFor(file.urlPath))
   if (etagMatches(request.headers['if-none-match'], etag)) {

@@ -19,6 +19,8 @@ export interface AppState {
   newer: string[]
   /** The route's chunk failed and the app shows its error. */
   failed: boolean
+  /** How many times this tab's app showed its error view, over all its documents. */
+  errorsShown: number
   timeOrigin: number
 }
 
@@ -31,6 +33,7 @@ const READ_STATE = `({
   restored: window.fixture?.restored,
   newer: window.fixture?.newer ?? [],
   failed: !document.getElementById('error')?.hidden,
+  errorsShown: Number(sessionStorage.getItem('fixture:errors') ?? 0),
   timeOrigin: performance.timeOrigin,
 })`
 

@@ -3,6 +3,8 @@
  * the test ends) and hosts serving a fixture app's releases, closed when the test ends.
  */
 import { test as base, expect } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { BrowserSession, Engine } from '../driver/driver.js'
 import { playwrightSession } from '../driver/playwright.js'
 import { createNginxHost, createStaticHost, type HostMode, type ReleaseHost, type StaticHost } from '../host/index.js'
@@ -14,6 +16,10 @@ export interface HostChoice<Server extends 'node' | 'nginx' = 'node' | 'nginx'> 
   mode: Server extends 'nginx' ? Exclude<HostMode, 'keep-old'> : HostMode
   app?: FixtureApp
   variant?: Variant
+  /** Serve pages with a Content-Security-Policy without 'unsafe-inline' (node host only). */
+  strictCsp?: boolean
+  /** Serve releases from this directory instead of the fixture app's builds. */
+  releasesDir?: string
 }
 
 /** A host with the first release deployed. */
@@ -27,24 +33,29 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  session: async ({ browser, browserName }, use) => {
-    const session = await playwrightSession(browser, browserName as Engine)
+  session: async ({ browser, browserName, locale }, use) => {
+    const session = await playwrightSession(browser, browserName as Engine, locale ? { locale } : {})
     await use(session)
     await session.close()
     expect(session.gatekeeperErrors(), 'errors logged by the gatekeeper').toEqual([])
+    expect(session.policyViolations(), 'Content-Security-Policy violations').toEqual([])
   },
 
   openSite: async ({}, use) => {
     const hosts: ReleaseHost[] = []
     await use(async (choice) => {
       const options = {
-        releasesDir: releasesDir(choice.app ?? 'history-app', choice.variant ?? 'default'),
+        releasesDir: choice.releasesDir ?? releasesDir(choice.app ?? 'history-app', choice.variant ?? 'default'),
         initialRelease: 'v1',
       }
       const host =
         choice.server === 'nginx'
           ? await createNginxHost({ ...options, mode: choice.mode as Exclude<HostMode, 'keep-old'> })
-          : await createStaticHost({ ...options, mode: choice.mode })
+          : await createStaticHost({
+              ...options,
+              mode: choice.mode,
+              ...(choice.strictCsp ? { pageHeaders: (release: string) => strictCspHeaders(join(options.releasesDir, release)) } : {}),
+            })
       hosts.push(host)
       return host as Site<typeof choice.server>
     })
@@ -53,6 +64,25 @@ export const test = base.extend<Fixtures>({
 })
 
 export { expect }
+
+/**
+ * A policy with no 'unsafe-inline' anywhere, built the way a user would: from the sources the build lists in
+ * deploy-manifest.json.
+ */
+export function strictCspHeaders(releaseDir: string): Record<string, string> {
+  const { csp } = JSON.parse(readFileSync(join(releaseDir, 'deploy-manifest.json'), 'utf8')) as {
+    csp: { scriptSrc: string[]; styleSrc: string[] }
+  }
+  return {
+    'content-security-policy': [
+      "default-src 'self'",
+      `script-src 'self' ${csp.scriptSrc.join(' ')}`,
+      `style-src 'self' ${csp.styleSrc.join(' ')}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+    ].join('; '),
+  }
+}
 
 /** The host choices a scenario about a given kind of host runs against. */
 export const HOSTS = {
@@ -63,6 +93,11 @@ export const HOSTS = {
   spa: [
     { server: 'node', mode: 'spa' },
     { server: 'nginx', mode: 'spa' },
+  ],
+  /** The main flows once more, with pages served under a Content-Security-Policy without 'unsafe-inline'. */
+  strictCsp: [
+    { server: 'node', mode: 'strict', strictCsp: true },
+    { server: 'node', mode: 'spa', strictCsp: true },
   ],
 } as const satisfies Record<string, readonly HostChoice[]>
 

@@ -1,0 +1,78 @@
+/**
+ * Behaviour 6: offline, or with a host that refuses connections, a document navigation gets the fallback page of
+ * the tab's deployment in the reader's language, with status 503, from the service worker; retrying (the control,
+ * or the browser coming back online) brings the app back once the host answers.
+ */
+import { documentVersion, waitForRoute, waitUntilGuarded } from './support/app.js'
+import { expect, test } from './support/test.js'
+
+const FALLBACK = {
+  version: 'document.documentElement.dataset.version',
+  lang: 'document.documentElement.lang',
+  dir: 'document.documentElement.dir',
+  status: "performance.getEntriesByType('navigation')[0].responseStatus",
+}
+
+for (const strictCsp of [false, true]) {
+  const policy = strictCsp ? ', under a CSP without unsafe-inline' : ''
+
+  test(`host refusing connections${policy}: a navigation gets the 503 fallback page of the tab's version, and its retry control brings the app back`, async ({
+    session,
+    openSite,
+  }) => {
+    const site = await openSite({ server: 'node', mode: 'strict', strictCsp })
+    const tab = await session.openTab(site.url)
+    await waitUntilGuarded(tab)
+    const version = await documentVersion(tab)
+
+    site.refuseConnections(true)
+    await tab.goto(`${site.url}b`)
+    await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
+    expect(await tab.evaluate(FALLBACK.version)).toBe(version)
+    expect(await tab.evaluate(FALLBACK.lang)).toBe('en')
+    expect(await tab.evaluate(FALLBACK.status)).toBe(503)
+    expect(await tab.evaluate('location.pathname'), 'the address stays the one the reader asked for').toBe('/b')
+
+    site.refuseConnections(false)
+    await tab.click('[data-gatekeeper-retry]')
+    await waitForRoute(tab, 'b', 'v1')
+    expect(session.policyViolations()).toEqual([])
+  })
+}
+
+test('host refusing connections: the fallback page retries by itself when the browser comes back online', async ({ session, openSite }) => {
+  const site = await openSite({ server: 'node', mode: 'strict', strictCsp: true })
+  const tab = await session.openTab(site.url)
+  await waitUntilGuarded(tab)
+  site.refuseConnections(true)
+  await tab.goto(`${site.url}a`)
+  await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
+
+  site.refuseConnections(false)
+  await session.setOnline(false)
+  await session.setOnline(true)
+  await waitForRoute(tab, 'a', 'v1')
+  expect(session.policyViolations()).toEqual([])
+})
+
+for (const [locale, lang, dir] of [
+  ['de-DE', 'de', 'ltr'],
+  ['ar-EG', 'ar', 'rtl'],
+  ['he', 'he', 'rtl'],
+] as const) {
+  test.describe(`a reader whose browser speaks ${locale}`, () => {
+    test.use({ locale })
+
+    test(`offline, gets the fallback page in ${lang}, written ${dir}`, async ({ session, openSite }) => {
+      const site = await openSite({ server: 'node', mode: 'strict' })
+      const tab = await session.openTab(site.url)
+      await waitUntilGuarded(tab)
+      site.refuseConnections(true)
+      await tab.goto(`${site.url}c?tab=1`)
+      await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
+      expect(await tab.evaluate(FALLBACK.lang)).toBe(lang)
+      expect(await tab.evaluate(FALLBACK.dir)).toBe(dir)
+      expect(await tab.evaluate('document.querySelector("[data-gatekeeper-retry]").textContent')).not.toBe('Try again')
+    })
+  })
+}
