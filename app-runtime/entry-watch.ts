@@ -42,10 +42,10 @@ async function showFallback(config: RuntimeConfig): Promise<void> {
   }
   for (const source of sources) {
     try {
-      const html = await (await fetch(source)).text()
+      const page = new DOMParser().parseFromString(await (await fetch(source)).text(), 'text/html').documentElement
       // An SPA host answers a missing page with index.html: only the fallback page itself will do.
-      if (!html.includes('data-gatekeeper-fallback')) continue
-      document.documentElement.replaceWith(new DOMParser().parseFromString(html, 'text/html').documentElement)
+      if (!page.hasAttribute('data-gatekeeper-fallback')) continue
+      document.documentElement.replaceWith(page)
       break
     } catch {
       // Try the next source.

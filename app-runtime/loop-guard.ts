@@ -47,9 +47,10 @@ export function openLoopGuard(version: string, storage: Pick<Storage, 'getItem' 
   return {
     bounced,
     recordLeave() {
+      if (bounced) return false
       try {
         storage.setItem(LEAVE_RECORD_KEY, JSON.stringify({ version, at: Date.now() }))
-        return !bounced
+        return true
       } catch {
         return false
       }

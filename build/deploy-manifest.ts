@@ -52,7 +52,7 @@ export function createManifest(input: {
     assets: [...new Set(input.assets)].sort(compare),
     entry: [...new Set(input.entry)].sort(compare),
     fallback: input.fallback,
-    csp: input.csp,
+    csp: { scriptSrc: [...new Set(input.csp.scriptSrc)].sort(compare), styleSrc: [...new Set(input.csp.styleSrc)].sort(compare) },
   }
 }
 

@@ -4,6 +4,7 @@
  * retry. It must work when nothing else of the app can load, so it depends on nothing else.
  */
 import { createHash } from 'node:crypto'
+import { FALLBACK_MARKER, htmlStartTag } from '../manifest/fallback-page.js'
 import { directionOf } from '../manifest/locale.js'
 import type { FallbackMessages } from './fallback-messages.js'
 import { errors } from './messages.js'
@@ -97,13 +98,15 @@ export function renderFallbackPage(
     dir,
     version: escapeHtml(version),
     text,
-    htmlAttributes: `lang="${lang}" dir="${dir}" data-gatekeeper-fallback data-version="${escapeHtml(version)}"`,
+    htmlAttributes: `lang="${lang}" dir="${dir}" ${FALLBACK_MARKER} data-version="${escapeHtml(version)}"`,
     retryAttributes: 'href="" data-gatekeeper-retry',
     onlineRetryScript: ONLINE_RETRY_SCRIPT,
   })
-  const required = ['data-gatekeeper-fallback', `data-version="${escapeHtml(version)}"`, `lang="${lang}"`, 'data-gatekeeper-retry']
-  const missing = required.filter((needle) => !html.includes(needle))
-  if (missing.length > 0) throw errors.invalidFallbackTemplate(locale, missing)
+  // The contract's attributes on <html> itself, and a retry control somewhere in the page.
+  const htmlTag = htmlStartTag(html) ?? ''
+  const missingOnHtml = [FALLBACK_MARKER, `data-version="${escapeHtml(version)}"`, `lang="${lang}"`].filter((needle) => !htmlTag.includes(needle))
+  const missingRetry = !html.includes('data-gatekeeper-retry')
+  if (missingOnHtml.length > 0 || missingRetry) throw errors.invalidFallbackTemplate(locale, missingOnHtml, missingRetry)
   return html
 }
 

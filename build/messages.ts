@@ -69,12 +69,17 @@ export const errors = {
       'no-html-head',
       `${file} has no <head> element, so the runtime cannot be added before the app's scripts. Add <head></head> to it.`,
     ),
-  invalidFallbackTemplate: (locale: string, missing: string[]) =>
-    new GatekeeperBuildError(
+  invalidFallbackTemplate: (locale: string, missingOnHtml: readonly string[], missingRetry: boolean) => {
+    const lacks = [
+      ...(missingOnHtml.length > 0 ? [`on its <html> element ${missingOnHtml.map((item) => JSON.stringify(item)).join(', ')}`] : []),
+      ...(missingRetry ? ['a retry control with "data-gatekeeper-retry"'] : []),
+    ]
+    return new GatekeeperBuildError(
       'invalid-fallback-template',
-      `the fallback template's page for "${locale}" lacks ${missing.map((item) => JSON.stringify(item)).join(', ')}. ` +
+      `the fallback template's page for "${locale}" lacks ${lacks.join(', and ')}. ` +
         'Put ${page.htmlAttributes} on <html> and ${page.retryAttributes} on the retry link, as the built-in template does.',
-    ),
+    )
+  },
   unknownFallbackLocale: (locale: string, known: readonly string[]) =>
     new GatekeeperBuildError(
       'unknown-fallback-locale',

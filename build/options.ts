@@ -124,9 +124,11 @@ function resolveFallbackOptions(fallback: unknown): ResolvedOptions['fallback'] 
     throw errors.invalidOption('fallback.messages', messages, 'an object of texts by locale', "fallback: { messages: { en: { retry: 'Reload' } } }")
   }
   const resolved: Record<string, FallbackMessages> = {}
+  // Own keys only: a locale named "constructor" must not find Object.prototype's.
+  const builtInFor = (locale: string) => (Object.hasOwn(BUILT_IN_MESSAGES, locale) ? BUILT_IN_MESSAGES[locale] : undefined)
   for (const locale of locales ?? Object.keys(BUILT_IN_MESSAGES)) {
-    const builtIn = BUILT_IN_MESSAGES[locale]
-    if (!builtIn && !(locale in messages)) throw errors.unknownFallbackLocale(locale, Object.keys(BUILT_IN_MESSAGES))
+    const builtIn = builtInFor(locale)
+    if (!builtIn && !Object.hasOwn(messages, locale)) throw errors.unknownFallbackLocale(locale, Object.keys(BUILT_IN_MESSAGES))
     if (builtIn) resolved[locale] = builtIn
   }
   for (const [locale, texts] of Object.entries(messages)) {
@@ -142,12 +144,12 @@ function resolveFallbackOptions(fallback: unknown): ResolvedOptions['fallback'] 
         throw errors.invalidOption(`fallback.messages.${locale}.${key}`, text, 'a string (plain text; it is escaped)', `fallback: { messages: { ${locale}: { ${key}: '…' } } }`)
       }
     }
-    const base = resolved[locale] ?? BUILT_IN_MESSAGES[locale]
+    const base = (Object.hasOwn(resolved, locale) ? resolved[locale] : undefined) ?? builtInFor(locale)
     const missing = FALLBACK_MESSAGE_KEYS.filter((key) => !base && typeof texts[key] !== 'string')
     if (missing.length > 0) throw errors.incompleteFallbackMessages(locale, missing)
     resolved[locale] = { ...base!, ...texts }
   }
-  if (typeof defaultLocale !== 'string' || !(defaultLocale in resolved)) {
+  if (typeof defaultLocale !== 'string' || !Object.hasOwn(resolved, defaultLocale)) {
     throw errors.invalidOption(
       'fallback.defaultLocale',
       defaultLocale,

@@ -2,6 +2,7 @@
  * The fallback pages in the service worker: kept in each deployment's cache with the headers they are served with,
  * and chosen for a reader by their languages. The page shows when a document cannot be fetched at all.
  */
+import { isFallbackPage } from '../manifest/fallback-page.js'
 import { chooseLocale } from '../manifest/locale.js'
 import type { DeployManifest } from '../manifest/manifest.js'
 import type { Storage } from './storage.js'
@@ -38,7 +39,7 @@ export async function keepFallbackPages(
         if (await storage.matchFile(manifest.version, url)) return
         const response = await fetchPage(url)
         const html = response.ok ? await response.text() : ''
-        if (html.includes('data-gatekeeper-fallback')) await storage.putFile(manifest.version, url, new Response(html, { headers }))
+        if (isFallbackPage(html)) await storage.putFile(manifest.version, url, new Response(html, { headers }))
       } catch {
         // Offline or refused: the next deployment the worker learns brings its own pages.
       }
