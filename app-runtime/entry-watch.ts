@@ -51,5 +51,6 @@ async function showFallback(config: RuntimeConfig): Promise<void> {
       // Try the next source.
     }
   }
-  addEventListener('online', () => location.reload())
+  // As the fallback page itself does: a second after the connection returns, when it carries traffic.
+  addEventListener('online', () => setTimeout(() => location.reload(), 1000))
 }

@@ -47,7 +47,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
-const ONLINE_RETRY_SCRIPT = "<script>addEventListener('online',function(){location.reload()})</script>"
+// A connection reports "online" before it carries traffic (Wi-Fi association, DHCP, a captive portal): retrying a
+// second later keeps the retry from failing into this same page.
+const ONLINE_RETRY_SCRIPT = "<script>addEventListener('online',function(){setTimeout(function(){location.reload()},1000)})</script>"
 
 /** The built-in page: readable in light and dark mode, centred, nothing to download. */
 export const defaultFallbackTemplate: FallbackTemplate = (page) => `<!doctype html>

@@ -49,7 +49,10 @@ test('host refusing connections: the fallback page retries by itself when the br
   await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
 
   site.refuseConnections(false)
+  // The browser loses its connection and gets it back: the page must see itself offline first, or Chromium folds
+  // the two changes into none and fires no online event.
   await session.setOnline(false)
+  await tab.waitFor('navigator.onLine === false', 'the page sees the browser offline')
   await session.setOnline(true)
   await waitForRoute(tab, 'a', 'v1')
   expect(session.policyViolations()).toEqual([])
