@@ -1,22 +1,23 @@
 import type { VersionStamp } from '../manifest/manifest.js'
 
-/** What the build writes into each index.html for the in-page runtime. */
+/** What the build writes into each index.html for the in-page runtime: only what cannot be derived. */
 export interface RuntimeConfig {
   /** The deployment this document belongs to. */
   tab: VersionStamp
-  /** Absolute path of the service worker script, e.g. `/sw.js`. */
-  sw: string
-  /** Absolute path of the service worker's scope, e.g. `/`. */
-  scope: string
+  /** Vite's `base`, an absolute path: the service worker is `${base}sw.js` and its scope is `base`. */
+  base: string
   /** The least time between two checks for a new deployment that a navigating tab asks for. */
   checkIntervalMs: number
-  /** Absolute paths of the module scripts index.html starts the app with. */
+  /** Absolute paths of the module scripts the page starts the app with. */
   entry: string[]
   /** How long the entry scripts may take to run before they count as failed. */
   entryTimeoutMs: number
-  /** This deployment's fallback pages: `${prefix}${locale}.html` for each of `locales`. */
-  fallback: { prefix: string; locales: string[]; defaultLocale: string }
+  /** This deployment's fallback page in the default locale, e.g. `/fallback.3e930377.en.html`. */
+  fallback: string
 }
+
+/** File name of the service worker, beside index.html at `base`. */
+export const SW_FILE = 'sw.js'
 
 /** The placeholder the build replaces with the JSON of a `RuntimeConfig` when it inlines the runtime. */
 export const CONFIG_PLACEHOLDER = '__VERSION_GATEKEEPER_CONFIG__'
@@ -27,8 +28,8 @@ export const HANDLE_KEY = 'version-gatekeeper'
 /** What the inline runtime shares with the app through `version-gatekeeper/runtime`. */
 export interface RuntimeHandle {
   tab: VersionStamp
+  /** Vite's `base`: the path of the service worker's scope, which names the channel. */
+  base: string
   /** The newest deployment known to be newer than `tab`, once one is. */
   newest(): VersionStamp | undefined
-  /** Called once with the newest deployment when it becomes known; the set is the subscription list. */
-  listeners: Set<(newest: VersionStamp) => void>
 }

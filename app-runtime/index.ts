@@ -1,9 +1,11 @@
 /**
- * `version-gatekeeper/runtime`: what an app may want to know from the gatekeeper. Everything here reads the
- * runtime that the build inlined into index.html; on a page without it (the dev server, a test renderer) the
- * functions answer `undefined` and subscriptions never fire.
+ * `version-gatekeeper/runtime`: what an app may want to know from the gatekeeper. It reads the runtime that the
+ * build inlined into index.html and listens where that runtime listens; on a page without it (the dev server, a
+ * test renderer) the functions answer `undefined` and subscriptions never fire. What is here costs the page
+ * nothing unless the app imports it.
  */
-import type { VersionStamp } from '../manifest/manifest.js'
+import { announcedVersion, channelName } from '../channel/protocol.js'
+import { isNewer, type VersionStamp } from '../manifest/manifest.js'
 import { HANDLE_KEY, type RuntimeHandle } from './config.js'
 
 export type { VersionStamp } from '../manifest/manifest.js'
@@ -28,15 +30,25 @@ export function newerVersion(): VersionStamp | undefined {
 }
 
 /**
- * Calls `listener` when a newer deployment becomes known (at once if one already is). Returns the function that
- * ends the subscription. The gatekeeper already moves the tab at its next navigation; use this to show a hint or
- * to save a draft, never to reload.
+ * Calls `listener` when a newer deployment becomes known (at once if one already is), and again if an even newer
+ * one follows. Returns the function that ends the subscription. The gatekeeper already moves the tab at its next
+ * navigation; use this to show a hint or to save a draft, never to reload.
  */
 export function onNewerVersion(listener: (newest: VersionStamp) => void): () => void {
   const runtime = handle()
-  if (!runtime) return () => {}
-  runtime.listeners.add(listener)
-  const known = runtime.newest()
-  if (known) listener(known)
-  return () => runtime.listeners.delete(listener)
+  if (!runtime || typeof BroadcastChannel === 'undefined' || !navigator.serviceWorker) return () => {}
+  let told: VersionStamp = runtime.tab
+  const tell = (stamp: VersionStamp | undefined) => {
+    if (stamp && isNewer(stamp, told)) listener((told = stamp))
+  }
+  // The same announcements the runtime hears: the worker's broadcasts, and its answers to the runtime's questions.
+  const channel = new BroadcastChannel(channelName(runtime.base))
+  const fromWorker = (event: MessageEvent) => tell(announcedVersion(event.data))
+  channel.onmessage = fromWorker
+  navigator.serviceWorker.addEventListener('message', fromWorker)
+  tell(runtime.newest())
+  return () => {
+    channel.close()
+    navigator.serviceWorker.removeEventListener('message', fromWorker)
+  }
 }

@@ -11,5 +11,5 @@ try {
   startRuntime(__VERSION_GATEKEEPER_CONFIG__)
 } catch (error) {
   // Fail open: whatever went wrong here, the app itself must still start.
-  console.warn('[version-gatekeeper] not started:', error)
+  console.warn('[version-gatekeeper]', error)
 }

@@ -5,7 +5,7 @@
  * it survives the load it guards.
  */
 
-/** sessionStorage key of the record. One key per tab, overwritten, so storage never grows. */
+/** sessionStorage key of the record, `"<version> <ms since the epoch>"`. One key per tab, overwritten. */
 export const LEAVE_RECORD_KEY = 'version-gatekeeper:left'
 
 /**
@@ -14,22 +14,21 @@ export const LEAVE_RECORD_KEY = 'version-gatekeeper:left'
  */
 export const BOUNCE_WINDOW_MS = 30_000
 
-/** Which version a tab left, and when (ms since the epoch). */
-export interface LeaveRecord {
-  version: string
-  at: number
-}
-
-/** Whether a document of `version` starting at `now` arrived right after a gatekeeper load away from that version. */
-export function isBounce(record: LeaveRecord | undefined, version: string, now: number): boolean {
-  return record !== undefined && record.version === version && now - record.at >= 0 && now - record.at < BOUNCE_WINDOW_MS
+/**
+ * Whether a document of `version` starting at `now` arrived right after a gatekeeper load away from that version,
+ * according to the stored `record`. Anything malformed, or from the future, is no bounce.
+ */
+export function isBounce(record: string | null, version: string, now: number): boolean {
+  const [left, at] = (record ?? '').split(' ')
+  const elapsed = now - Number(at)
+  return left === version && elapsed >= 0 && elapsed < BOUNCE_WINDOW_MS
 }
 
 /** The guard of one document: whether it bounced, and the one way to record that it leaves. */
 export interface LoopGuard {
   /** The document started right after an automatic load away from its own version: it starts no other. */
   readonly bounced: boolean
-  /** Records that the tab leaves its version now; false (and the tab must not leave) when that cannot be recorded. */
+  /** Records that the tab leaves its version now; false (and the tab must not leave) when it bounced or cannot record. */
   recordLeave(): boolean
 }
 
@@ -38,32 +37,20 @@ export interface LoopGuard {
  * against loops, the gatekeeper starts no load at all and the app runs as if it were not there.
  */
 export function openLoopGuard(version: string, storage: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage): LoopGuard {
-  let bounced: boolean
+  let bounced = true
   try {
-    bounced = isBounce(parseLeaveRecord(storage.getItem(LEAVE_RECORD_KEY)), version, Date.now())
+    bounced = isBounce(storage.getItem(LEAVE_RECORD_KEY), version, Date.now())
   } catch {
-    bounced = true
+    // bounced stays true
   }
   return {
     bounced,
     recordLeave() {
-      if (bounced) return false
       try {
-        storage.setItem(LEAVE_RECORD_KEY, JSON.stringify({ version, at: Date.now() }))
-        return true
+        return !bounced && (storage.setItem(LEAVE_RECORD_KEY, `${version} ${Date.now()}`), true)
       } catch {
         return false
       }
     },
-  }
-}
-
-/** Reads a stored record; anything malformed reads as no record. */
-export function parseLeaveRecord(text: string | null): LeaveRecord | undefined {
-  try {
-    const record = JSON.parse(text ?? 'null') as Partial<LeaveRecord> | null
-    return typeof record?.version === 'string' && typeof record.at === 'number' ? (record as LeaveRecord) : undefined
-  } catch {
-    return undefined
   }
 }

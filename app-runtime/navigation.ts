@@ -1,6 +1,6 @@
 /**
- * Which navigations the gatekeeper may turn into a full document load. Plain functions over URLs and plain facts,
- * so they are tested without a browser; `runtime.ts` reads the facts off the DOM events.
+ * Which navigations the gatekeeper may turn into a full document load. Plain functions over the few facts they
+ * read; the runtime passes the DOM's own objects (a MouseEvent, an anchor, `location`), tests pass plain ones.
  */
 
 /** The part of a URL a router renders: path and query. The hash only scrolls within the page. */
@@ -8,41 +8,46 @@ export function routeOf(url: { pathname: string; search: string }): string {
   return url.pathname + url.search
 }
 
-/** What a click event says about the user's intent. */
-export interface ClickFacts {
+/**
+ * What the decision reads from a click: a `MouseEvent` has it. Whether the click was already handled does not
+ * matter: the runtime's listener is the first of all, in the capture phase of the window.
+ */
+export interface Click {
   button: number
-  /** Any of Ctrl, Meta, Shift or Alt held: new tab, new window, download or the OS's own use. */
-  modified: boolean
+  metaKey: boolean
+  ctrlKey: boolean
+  shiftKey: boolean
+  altKey: boolean
 }
 
-/** What the clicked `<a>` or `<area>` says, if the click landed on one. */
-export interface LinkFacts {
-  /** The link's resolved `href`. */
+/** What the decision reads from a link: an `HTMLAnchorElement` or `HTMLAreaElement` has it. */
+export interface Link {
+  /** The resolved URL (the DOM resolves the attribute against the document's base). */
   href: string
-  /** The `target` attribute, or null when absent. */
-  target: string | null
-  /** Whether the link carries a `download` attribute. */
-  download: boolean
+  target: string
+  hasAttribute(name: string): boolean
 }
+
+/** Where the page is: `location` or a URL. */
+export type Here = { origin: string; pathname: string; search: string }
 
 /**
- * Where a click will take this tab, or undefined when the click is not a same-tab, same-origin navigation to
- * another document state: other buttons, modifier keys, `target` other than `_self`, downloads, other origins and
- * in-page hash links are left to the browser.
+ * Where a click will take this tab, or undefined when it is not a same-tab, same-origin navigation to another
+ * document state: other buttons, modifier keys (new tab, new window, download), a link without href (its `href`
+ * is ''), a `target` other than `_self`, `download`, other origins (mailto: and javascript: included), and in-page
+ * links (`#section`, `href="#"`) are left to the browser.
  */
-export function clickDestination(click: ClickFacts, link: LinkFacts | undefined, here: URL): URL | undefined {
-  if (!link || click.button !== 0 || click.modified || link.download) return undefined
-  if (link.target && link.target.toLowerCase() !== '_self') return undefined
+export function clickDestination(click: Click, link: Link | undefined, here: Here): URL | undefined {
+  if (!link || click.button || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) return
+  if (link.hasAttribute('download') || (link.target && link.target !== '_self')) return
   let to: URL
   try {
-    to = new URL(link.href, here)
+    to = new URL(link.href)
   } catch {
-    return undefined
+    return
   }
-  if (to.origin !== here.origin || !/^https?:$/.test(to.protocol)) return undefined
-  // `href="#"` resolves to a URL with an empty hash ('' in `URL.hash`) and is still an in-page jump.
-  if (to.href.includes('#') && routeOf(to) === routeOf(here)) return undefined
-  return to
+  // An empty hash (href="#") is '' in URL.hash but still an in-page jump, hence the test on href.
+  if (to.origin === here.origin && !(to.href.includes('#') && routeOf(to) === routeOf(here))) return to
 }
 
 /**
@@ -50,7 +55,7 @@ export function clickDestination(click: ClickFacts, link: LinkFacts | undefined,
  * query is; a hash-only change is not; a replace that keeps the path is not (routers replace the entry to store
  * scroll positions or to mirror a filter in the query, and that must never reload the page).
  */
-export function isHistoryNavigation(method: 'pushState' | 'replaceState', here: URL, to: URL): boolean {
+export function isHistoryNavigation(method: 'pushState' | 'replaceState', here: Here, to: URL): boolean {
   if (to.origin !== here.origin) return false
   return method === 'pushState' ? routeOf(to) !== routeOf(here) : to.pathname !== here.pathname
 }

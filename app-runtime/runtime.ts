@@ -7,7 +7,7 @@
  */
 import { announcedVersion, channelName, PROTOCOL_SCHEMA, type TabMessage } from '../channel/protocol.js'
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
-import { HANDLE_KEY, type RuntimeConfig, type RuntimeHandle } from './config.js'
+import { HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
 import { watchEntry } from './entry-watch.js'
 import { openLoopGuard } from './loop-guard.js'
 import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
@@ -26,52 +26,47 @@ const INTENT_WINDOW_MS = 10_000
 
 /** Starts the runtime for the document described by `config`. Where service workers are missing, only the entry watch runs. */
 export function startRuntime(config: RuntimeConfig): void {
-  const { tab, checkIntervalMs } = config
+  const { tab, base, checkIntervalMs } = config
   const guard = openLoopGuard(tab.version)
   watchEntry(config, guard)
 
   const container = navigator.serviceWorker
-  const listeners: RuntimeHandle['listeners'] = new Set()
   let newest: VersionStamp | undefined
-  ;(window as unknown as Record<symbol, RuntimeHandle>)[Symbol.for(HANDLE_KEY)] = { tab, newest: () => newest, listeners }
+  ;(window as unknown as Record<symbol, RuntimeHandle>)[Symbol.for(HANDLE_KEY)] = { tab, base, newest: () => newest }
   if (!container) return
 
   const armed = () => !!newest && !guard.bounced
-  const learn = (data: unknown) => {
+  // What the worker says, on the channel (to every tab) or to this tab alone.
+  const hear = ({ data }: MessageEvent) => {
     const stamp = announcedVersion(data)
-    if (stamp && isNewer(stamp, newest ?? tab)) {
-      newest = stamp
-      listeners.forEach((listener) => listener(stamp))
-    }
+    if (stamp && isNewer(stamp, newest ?? tab)) newest = stamp
+    // The worker holds the request of a file that is gone and says so: leave now, before the router sees it fail.
+    if (data?.type === 'FILE_GONE') chunkFailed()
+    if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
   }
   // The channel closes while the page sits in the back/forward cache: Chrome evicts a cached page that receives a
   // message (its notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
   let channel: BroadcastChannel | undefined
   const listen = () => {
-    channel = new BroadcastChannel(channelName(new URL(config.scope, location.href).href))
-    channel.onmessage = (event) => learn(event.data)
+    channel = new BroadcastChannel(channelName(base))
+    channel.onmessage = hear
   }
   listen()
   addEventListener('pagehide', (event) => event.persisted && channel?.close())
-  container.addEventListener('message', ({ data }) => {
-    learn(data)
-    // The worker holds the request of a file that is gone and says so: leave now, before the router sees it fail.
-    if (data?.type === 'FILE_GONE') chunkFailed()
-    if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
-  })
+  container.addEventListener('message', hear)
 
-  const tell = (message: TabMessage) => container.ready.then((registration) => registration.active?.postMessage(message))
   let lastCheck = Date.now()
   const check = (maxAgeMs: number) => {
     lastCheck = Date.now()
-    tell({ type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs })
+    const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs }
+    container.ready.then((registration) => registration.active?.postMessage(message))
   }
   addEventListener('load', () => {
-    container.register(config.sw, { scope: config.scope, updateViaCache: 'none' }).catch((error: unknown) => {
-      console.warn('[version-gatekeeper] not registered:', error)
+    container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
+      console.warn('[version-gatekeeper]', error)
     })
   })
-  tell({ type: 'HELLO', schema: PROTOCOL_SCHEMA, tab })
+  check(checkIntervalMs)
   // Messages are not kept for tabs that were not listening: a tab back from the background or from the
   // back/forward cache asks again.
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && check(VISIBLE_CHECK_MAX_AGE_MS))
@@ -108,13 +103,10 @@ export function startRuntime(config: RuntimeConfig): void {
   addEventListener(
     'click',
     (event) => {
-      const link = event.composedPath().find((node): node is HTMLAnchorElement | HTMLAreaElement =>
-        node instanceof Element && node.matches('a[href],area[href]'),
-      )
-      const facts = link && { href: link.href, target: link.getAttribute('target'), download: link.hasAttribute('download') }
-      const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey
-      const to = clickDestination({ button: event.button, modified }, facts, new URL(location.href))
-      if (to && !event.defaultPrevented && leaves(to)) event.stopImmediatePropagation()
+      // The path, not the target: a link inside a shadow root is retargeted to its host by the time it reaches here.
+      const link = event.composedPath().find((node) => node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement)
+      const to = clickDestination(event, link as HTMLAnchorElement | undefined, location)
+      if (to && leaves(to)) event.stopImmediatePropagation()
     },
     true,
   )
@@ -125,9 +117,7 @@ export function startRuntime(config: RuntimeConfig): void {
       const url = args[2]
       if (url != null) {
         const to = new URL(url, location.href)
-        if (isHistoryNavigation(method, new URL(location.href), to) && leaves(to)) {
-          return method === 'pushState' ? location.assign(to.href) : location.replace(to.href)
-        }
+        if (isHistoryNavigation(method, location, to) && leaves(to)) return location[method === 'pushState' ? 'assign' : 'replace'](to.href)
       }
       original.apply(this, args)
       here = routeOf(location)
@@ -146,13 +136,11 @@ export function startRuntime(config: RuntimeConfig): void {
   })
 
   // Routers built on the Navigation API intercept navigations to keep them in the document. While armed, this
-  // listener (the first registered) keeps them from doing so, so the navigation stays a document load.
+  // listener (the first registered) keeps them from doing so, so the navigation stays a document load. Hash
+  // changes stay theirs; for downloads and other origins, which no router can intercept, stopping is harmless.
   const navigation = (window as { navigation?: EventTarget }).navigation
   navigation?.addEventListener('navigate', (event) => {
-    const navigate = event as Event & { hashChange: boolean; canIntercept: boolean; downloadRequest: string | null }
-    if (armed() && navigate.canIntercept && !navigate.hashChange && navigate.downloadRequest === null) {
-      event.stopImmediatePropagation()
-    }
+    if (armed() && !(event as Event & { hashChange: boolean }).hashChange) event.stopImmediatePropagation()
   })
   navigation?.addEventListener('navigatesuccess', () => {
     here = routeOf(location)

@@ -4,8 +4,9 @@
  * retry. It must work when nothing else of the app can load, so it depends on nothing else.
  */
 import { createHash } from 'node:crypto'
+import { startFallbackPage } from '../app-runtime/fallback-page.js'
 import { FALLBACK_MARKER, htmlStartTag } from '../manifest/fallback-page.js'
-import { directionOf } from '../manifest/locale.js'
+import { chooseLocale, directionOf } from '../manifest/locale.js'
 import type { FallbackMessages } from './fallback-messages.js'
 import { errors } from './messages.js'
 
@@ -19,8 +20,11 @@ export interface FallbackTemplateData {
   htmlAttributes: string
   /** The attributes of the retry control, an `<a>`: it reloads the address the reader asked for. */
   retryAttributes: string
-  /** An inline script that retries when the browser comes back online. */
-  onlineRetryScript: string
+  /**
+   * The page's inline script: it moves to the reader's language, puts back the address of the app page it stands
+   * in for, and retries when the browser comes back online.
+   */
+  script: string
 }
 
 /** A function from the page's data to its complete HTML. */
@@ -38,7 +42,8 @@ export interface FallbackSet {
   defaultLocale: string
   files: FallbackFile[]
   contentSecurityPolicy: string
-  /** The CSP sources of the pages' inline styles. */
+  /** The CSP sources of the pages' inline scripts and styles, for a page policy when the host serves them. */
+  scriptSources: string[]
   styleSources: string[]
 }
 
@@ -47,9 +52,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
-// A connection reports "online" before it carries traffic (Wi-Fi association, DHCP, a captive portal): retrying a
-// second later keeps the retry from failing into this same page.
-const ONLINE_RETRY_SCRIPT = "<script>addEventListener('online',function(){setTimeout(function(){location.reload()},1000)})</script>"
+/** The fallback pages' script for a set of `locales`, as an inline `<script>` element. */
+export function fallbackPageScript(locales: readonly string[], defaultLocale: string): string {
+  const args = [chooseLocale.toString(), JSON.stringify(locales), JSON.stringify(defaultLocale)].join(',')
+  return `<script>(${startFallbackPage.toString()})(${args})</script>`.replace(/<\/(?!script>$)/g, '<\\/')
+}
 
 /** The built-in page: readable in light and dark mode, centred, nothing to download. */
 export const defaultFallbackTemplate: FallbackTemplate = (page) => `<!doctype html>
@@ -74,7 +81,7 @@ small{display:block;margin-top:2rem;color:#59636e}
 <a ${page.retryAttributes}>${page.text.retry}</a>
 <small>${page.text.version} <bdi>${page.version}</bdi></small>
 </main>
-${page.onlineRetryScript}
+${page.script}
 </body>
 </html>
 `
@@ -85,6 +92,7 @@ export function renderFallbackPage(
   locale: string,
   messages: FallbackMessages,
   template: FallbackTemplate = defaultFallbackTemplate,
+  script: string = fallbackPageScript([locale], locale),
 ): string {
   const lang = escapeHtml(locale)
   const dir = directionOf(locale)
@@ -102,7 +110,7 @@ export function renderFallbackPage(
     text,
     htmlAttributes: `lang="${lang}" dir="${dir}" ${FALLBACK_MARKER} data-version="${escapeHtml(version)}"`,
     retryAttributes: 'href="" data-gatekeeper-retry',
-    onlineRetryScript: ONLINE_RETRY_SCRIPT,
+    script,
   })
   // The contract's attributes on <html> itself, and a retry control somewhere in the page.
   const htmlTag = htmlStartTag(html) ?? ''
@@ -138,15 +146,18 @@ export function renderFallbackPages(
   template?: FallbackTemplate,
 ): FallbackSet {
   const locales = Object.keys(messagesByLocale).sort()
-  const pages = locales.map((locale) => ({ locale, html: renderFallbackPage(version, locale, messagesByLocale[locale]!, template) }))
+  const script = fallbackPageScript(locales, defaultLocale)
+  const pages = locales.map((locale) => ({ locale, html: renderFallbackPage(version, locale, messagesByLocale[locale]!, template, script) }))
   const hash = createHash('sha256')
   for (const page of pages) hash.update(page.locale).update('\0').update(page.html).update('\0')
   const setHash = hash.digest('hex').slice(0, 8)
+  const sources = pages.map((page) => inlineSources(page.html))
   return {
     defaultLocale,
     files: pages.map((page) => ({ ...page, fileName: fallbackFileName(setHash, page.locale) })),
     contentSecurityPolicy: fallbackPolicy(pages.map((page) => page.html)),
-    styleSources: [...new Set(pages.flatMap((page) => inlineSources(page.html).styles))].sort(),
+    scriptSources: [...new Set(sources.flatMap((page) => page.scripts))].sort(),
+    styleSources: [...new Set(sources.flatMap((page) => page.styles))].sort(),
   }
 }
 

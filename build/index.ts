@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import type { Plugin, ResolvedConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
-import type { RuntimeConfig } from '../app-runtime/config.js'
+import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { fallbackPreview } from './dev-server.js'
 import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
@@ -24,8 +24,7 @@ export type { VersionGatekeeperOptions } from './options.js'
 export type { DeployManifest, FallbackPages, VersionStamp } from '../manifest/manifest.js'
 export { GatekeeperBuildError } from './messages.js'
 
-/** File name of the service worker, at the root of the output. */
-export const SW_FILE = 'sw.js'
+export { SW_FILE }
 
 const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
 
@@ -100,14 +99,14 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
       handler(_, bundle) {
         const base = config.base
         const { defaultLocale, messages, template, entryTimeoutMs } = settings.fallback
-        const gatekeeperSettings = { sw: base + SW_FILE, scope: base, checkIntervalMs: settings.checkIntervalMs, entryTimeoutMs }
+        const gatekeeperSettings = { base, checkIntervalMs: settings.checkIntervalMs, entryTimeoutMs }
         // The settings go into the hash: the same app with other gatekeeper settings is another deployment.
         const version =
           settings.version ?? hashOutput(emittedFiles(bundle), JSON.stringify({ ...gatekeeperSettings, defaultLocale, messages }))
 
         const fallback = renderFallbackPages(version, messages, defaultLocale, template)
         for (const page of fallback.files) this.emitFile({ type: 'asset', fileName: page.fileName, source: page.html })
-        const fallbackPrefix = base + fallback.files[0]!.fileName.replace(/[^.]+\.html$/, '')
+        const defaultPage = base + fallback.files.find((page) => page.locale === defaultLocale)!.fileName
 
         const scriptHashes = new Set<string>()
         let pageBytesGzip = 0
@@ -116,8 +115,8 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
             ...gatekeeperSettings,
-            entry: entryScripts(file.source, base),
-            fallback: { prefix: fallbackPrefix, locales: Object.keys(messages).sort(), defaultLocale },
+            entry: entryScripts(file.source),
+            fallback: defaultPage,
           }
           const script = configureRuntime(readRuntimeCode(), runtimeConfig)
           scriptHashes.add(cspHash(script))
@@ -138,7 +137,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
             pages: Object.fromEntries(fallback.files.map((page) => [page.locale, page.fileName])),
             contentSecurityPolicy: fallback.contentSecurityPolicy,
           },
-          csp: { scriptSrc: [...scriptHashes].sort(), styleSrc: fallback.styleSources },
+          csp: { scriptSrc: [...scriptHashes, ...fallback.scriptSources], styleSrc: fallback.styleSources },
         })
         this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
         result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }
@@ -206,10 +205,9 @@ function emittedFiles(bundle: OutputBundle): EmittedFile[] {
   }))
 }
 
-/** The module scripts an HTML page starts the app with, as absolute paths: what the entry watch looks for. */
-function entryScripts(html: string, base: string): string[] {
-  const sources = [...html.matchAll(/<script\b[^>]*\btype=["']?module["']?[^>]*\bsrc=["']?([^"' >]+)/gi)].map((match) => match[1]!)
-  return sources.map((source) => (source.startsWith('/') || /^[a-z]+:/i.test(source) ? source : base + source.replace(/^\.\//, '')))
+/** The module scripts an HTML page starts the app with, as their `src` attributes read: what the entry watch looks for. */
+function entryScripts(html: string): string[] {
+  return [...html.matchAll(/<script\b[^>]*\btype=["']?module["']?[^>]*\bsrc=["']?([^"' >]+)/gi)].map((match) => match[1]!)
 }
 
 /** What index.html loads at start-up: entry chunks, their static imports, and the CSS they import. */

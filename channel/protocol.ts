@@ -9,11 +9,11 @@ import { isValidBuiltAt, isValidVersion, type VersionStamp } from '../manifest/m
 export const PROTOCOL_SCHEMA = 1
 
 /**
- * The BroadcastChannel that carries `VERSION_CHANGED`. Named after the service worker's scope so that two apps on
- * one origin (say `/shop/` and `/admin/`) never hear each other's deployments.
+ * The BroadcastChannel that carries `VERSION_CHANGED`. Channels are per origin already; naming it after the path of
+ * the service worker's scope keeps two apps on one origin (say `/shop/` and `/admin/`) from hearing each other.
  */
-export function channelName(scope: string): string {
-  return `version-gatekeeper:${scope}`
+export function channelName(scopePath: string): string {
+  return `version-gatekeeper:${scopePath}`
 }
 
 /**
@@ -32,7 +32,7 @@ export interface VersionChanged {
   to: VersionStamp
 }
 
-/** Service worker → one tab (client.postMessage): the answer to `HELLO` and `CHECK`. */
+/** Service worker → one tab (client.postMessage): the answer to `CHECK`. */
 export interface StateReply {
   type: 'STATE'
   schema: typeof PROTOCOL_SCHEMA
@@ -53,17 +53,12 @@ export interface FileGone {
   to: VersionStamp
 }
 
-/** Tab → service worker, at start-up and after a restore from the back/forward cache: the version this tab runs. */
-export interface Hello {
-  type: 'HELLO'
-  schema: typeof PROTOCOL_SCHEMA
-  tab: VersionStamp
-}
-
 /**
- * Tab → service worker: look for a newer deployment unless the last look is younger than `maxAgeMs`. The tab sets
- * the freshness it needs (a tab that became visible needs a fresher answer than one that is navigating), the
- * service worker makes at most one request for all tabs.
+ * Tab → service worker, at start-up, when it becomes visible, after a restore from the back/forward cache, and now
+ * and then while its user navigates: "I run `tab`; tell me the newest deployment, looking at the host unless your
+ * last look is younger than `maxAgeMs`". The tab sets the freshness it needs (a tab that became visible needs a
+ * fresher answer than one that is navigating); the worker makes at most one request for all tabs, and answers
+ * `STATE`. A tab that runs a deployment the worker has not confirmed makes it look whatever `maxAgeMs` says.
  */
 export interface Check {
   type: 'CHECK'
@@ -72,7 +67,7 @@ export interface Check {
   maxAgeMs: number
 }
 
-export type TabMessage = Hello | Check
+export type TabMessage = Check
 export type WorkerMessage = VersionChanged | StateReply | FileGone
 
 /**
@@ -81,29 +76,23 @@ export type WorkerMessage = VersionChanged | StateReply | FileGone
  * navigation into a full document load.
  */
 export function announcedVersion(data: unknown): VersionStamp | undefined {
-  const message = data as Loose<VersionChanged> & Loose<StateReply> | null
-  if (message?.schema !== PROTOCOL_SCHEMA) return undefined
-  const stamp = (message.type === 'STATE' ? message.newest : message.type === 'VERSION_CHANGED' || message.type === 'FILE_GONE' ? message.to : null) as
-    | Loose<VersionStamp>
-    | null
-    | undefined
-  return typeof stamp?.version === 'string' && typeof stamp.builtAt === 'string'
-    ? { version: stamp.version, builtAt: stamp.builtAt }
-    : undefined
+  const message = data as (Loose<StateReply> & { to?: Loose<VersionStamp> }) | null
+  // VERSION_CHANGED and FILE_GONE carry the deployment as `to`, STATE as `newest`.
+  const stamp = (message?.schema === PROTOCOL_SCHEMA && (message.type === 'STATE' ? message.newest : message.to)) as Loose<VersionStamp> | null
+  return typeof stamp?.version === 'string' && typeof stamp.builtAt === 'string' ? (stamp as VersionStamp) : undefined
 }
 
 /** Lower bound on `Check.maxAgeMs`, so no message can make the service worker ask the host more than once a second. */
 export const MIN_CHECK_MAX_AGE_MS = 1_000
 
 /**
- * Validates a message from a tab. Returns undefined for anything that is not a well-formed `HELLO` or `CHECK` of
- * this schema; the service worker ignores those.
+ * Validates a message from a tab. Returns undefined for anything that is not a well-formed `CHECK` of this schema;
+ * the service worker ignores those.
  */
 export function readTabMessage(data: unknown): TabMessage | undefined {
-  const message = data as Loose<Hello> & Loose<Check> | null
+  const message = data as Loose<Check> | null
   if (message?.schema !== PROTOCOL_SCHEMA || !isStamp(message.tab)) return undefined
   const tab = { version: message.tab.version, builtAt: message.tab.builtAt }
-  if (message.type === 'HELLO') return { type: 'HELLO', schema: PROTOCOL_SCHEMA, tab }
   if (message.type === 'CHECK' && typeof message.maxAgeMs === 'number' && Number.isFinite(message.maxAgeMs)) {
     const maxAgeMs = Math.max(MIN_CHECK_MAX_AGE_MS, message.maxAgeMs)
     return { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs }

@@ -3,7 +3,10 @@
  * the tab's deployment in the reader's language, with status 503, from the service worker; retrying (the control,
  * or the browser coming back online) brings the app back once the host answers.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { documentVersion, waitForRoute, waitUntilGuarded } from './support/app.js'
+import { releasesDir } from './support/releases.js'
 import { expect, test } from './support/test.js'
 
 const FALLBACK = {
@@ -79,3 +82,23 @@ for (const [locale, lang, dir] of [
     })
   })
 }
+
+test.describe('a reader whose browser speaks fr-FR', () => {
+  test.use({ locale: 'fr-FR' })
+
+  test('the worker serves a fallback page it keeps from its cache, even while the host fails it', async ({ session, openSite }) => {
+    const site = await openSite({ server: 'node', mode: 'strict' })
+    const tab = await session.openTab(site.url)
+    await waitUntilGuarded(tab)
+    const version = await documentVersion(tab)
+    const { fallback } = JSON.parse(readFileSync(join(releasesDir('history-app', 'default'), 'v1', 'deploy-manifest.json'), 'utf8')) as {
+      fallback: { pages: Record<string, string> }
+    }
+    site.injectFault((path) => path.startsWith(`/${fallback.pages.fr!}`), { status: 503 }, 100)
+    await tab.goto(`${site.url}${fallback.pages.fr!}`)
+    await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
+    expect(await tab.evaluate(FALLBACK.lang)).toBe('fr')
+    expect(await tab.evaluate(FALLBACK.version)).toBe(version)
+    expect(await tab.evaluate(FALLBACK.status)).toBe(200)
+  })
+})

@@ -57,6 +57,10 @@ export interface Gatekeeper {
    * the newest deployment that has one kept.
    */
   fallbackPage(languages: readonly string[], version?: string | null): Promise<Response | undefined>
+  /** Where the host serves the newest known deployment's fallback page in its default locale, or undefined. */
+  fallbackPageUrl(): Promise<string | undefined>
+  /** The kept copy of the fallback page at `url` (any known deployment's, any locale; the query is ignored), or undefined. */
+  keptFallbackPage(url: string): Promise<Response | undefined>
 }
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
@@ -141,7 +145,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       await remember((current) => recordTab(current, tabId, message.tab, openIds, env.now()))
       // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
       // page; a look already under way is joined, so its answer is the one given.
-      const stale = message.type === 'CHECK' && !isFresh(state.lastCheck, message.maxAgeMs, env.now())
+      const stale = !isFresh(state.lastCheck, message.maxAgeMs, env.now())
       if (looking || stale || isNewer(message.tab, state.newest)) await look('no-cache')
       return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest, checkedAt: state.lastCheck?.at ?? null }
     },
@@ -172,6 +176,21 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       const manifests = await knownManifests()
       const preferred = manifests.filter((manifest) => manifest.version === version)
       return findFallbackPage([...preferred, ...manifests], languages, env.manifestUrl, env.storage)
+    },
+
+    async keptFallbackPage(url) {
+      const page = new URL(url)
+      page.search = page.hash = ''
+      for (const manifest of await knownManifests()) {
+        const listed = Object.values(manifest.fallback.pages).some((path) => new URL(path, env.manifestUrl).href === page.href)
+        if (listed) return env.storage.matchFile(manifest.version, page.href)
+      }
+      return undefined
+    },
+
+    async fallbackPageUrl() {
+      const [newest] = await knownManifests()
+      return newest && new URL(newest.fallback.pages[newest.fallback.defaultLocale]!, env.manifestUrl).href
     },
 
     async isVersionedAsset(url) {

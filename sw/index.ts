@@ -37,7 +37,7 @@ export function addVersionGatekeeper(): Gatekeeper {
     storage,
     openTabIds: async () => new Set((await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).map((tab) => tab.id)),
     broadcast(message) {
-      const channel = new BroadcastChannel(channelName(scope))
+      const channel = new BroadcastChannel(channelName(new URL(scope).pathname))
       channel.postMessage(message)
       channel.close()
     },

@@ -49,11 +49,14 @@ export const matchDocument: RouteMatchCallback = ({ request }) =>
 /**
  * Documents go to the host with revalidation (`no-cache`): an index.html that lingers in the HTTP cache would start
  * the tab on a deployment whose files may be gone. When the host cannot be reached at all (offline, refused, DNS),
- * the reader gets the newest deployment's fallback page in their language, with status 503.
+ * the reader gets the newest deployment's fallback page in their language, with status 503. A fallback page this
+ * worker keeps (where the bootstrap sends a page whose app could not start) comes from the cache.
  */
 export function handleDocument(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(
     async ({ request, network }) => {
+      const kept = await gatekeeper.keptFallbackPage(request.url)
+      if (kept) return kept
       try {
         return await network()
       } catch (unreachable) {
@@ -74,14 +77,19 @@ export function matchFallbackRoute(scope: string): RouteMatchCallback {
 
 /**
  * A fallback page: of the deployment `?version=` names when kept, else of the newest; in the language of `?lang=`,
- * else of the request's Accept-Language.
+ * else of the request's Accept-Language. When none is kept yet, the host's copy of the newest deployment's page,
+ * with the same query (the page's script reads `from` there too).
  */
 export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(async ({ request }) => {
-    const query = new URL(request.url).searchParams
-    const languages = parseAcceptLanguage(query.get('lang') ?? request.headers.get('accept-language'))
-    const page = await gatekeeper.fallbackPage(languages, query.get('version'))
-    return page ?? new Response('No fallback page is kept yet.', { status: 404, headers: { 'content-type': 'text/plain' } })
+    const url = new URL(request.url)
+    const languages = parseAcceptLanguage(url.searchParams.get('lang') ?? request.headers.get('accept-language'))
+    const page = await gatekeeper.fallbackPage(languages, url.searchParams.get('version'))
+    if (page) return page
+    const onHost = await gatekeeper.fallbackPageUrl()
+    return onHost
+      ? Response.redirect(onHost + url.search, 302)
+      : new Response('No fallback page is known yet.', { status: 404, headers: { 'content-type': 'text/plain' } })
   })
 }
 

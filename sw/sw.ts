@@ -14,7 +14,7 @@ addVersionGatekeeper()
 self.addEventListener('install', () => void self.skipWaiting())
 clientsClaim()
 // A tab whose document was still loading while this worker activated was no client yet, so the claim at activation
-// missed it and it would stay uncontrolled until its next load. Its HELLO comes once it runs: claim it then.
+// missed it and it would stay uncontrolled until its next load. Its first CHECK comes once it runs: claim it then.
 self.addEventListener('message', (event) => {
-  if (readTabMessage(event.data)?.type === 'HELLO') event.waitUntil(self.clients.claim())
+  if (readTabMessage(event.data)) event.waitUntil(self.clients.claim())
 })
