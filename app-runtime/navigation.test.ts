@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
+import { clickDestination, isHistoryNavigation, routeOf, type Click, type Here, type Link } from './navigation.js'
 
 const here = new URL('https://app.test/shop/cart?sort=price')
-const leftClick = { button: 0, modified: false }
-const link = (href: string, extra: { target?: string | null; download?: boolean } = {}) => ({
+const leftClick: Click = { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false }
+/** An anchor as the DOM shows it: `href` resolved ('' without the attribute), `target` '' when absent. */
+const link = (href: string, attributes: { target?: string; download?: string } = {}): Link => ({
   href,
-  target: extra.target ?? null,
-  download: extra.download ?? false,
+  target: attributes.target ?? '',
+  hasAttribute: (name) => Object.hasOwn(attributes, name),
 })
 
 describe('clickDestination', () => {
@@ -19,23 +20,42 @@ describe('clickDestination', () => {
   })
 
   it.each([1, 2])('a click with button %s is left to the browser', (button) => {
-    expect(clickDestination({ button, modified: false }, link('https://app.test/shop/checkout'), here)).toBeUndefined()
+    expect(clickDestination({ ...leftClick, button }, link('https://app.test/shop/checkout'), here)).toBeUndefined()
   })
 
-  it('a click with a modifier key (new tab, new window, download) is left to the browser', () => {
-    expect(clickDestination({ button: 0, modified: true }, link('https://app.test/shop/checkout'), here)).toBeUndefined()
+  it.each(['metaKey', 'ctrlKey', 'shiftKey', 'altKey'] as const)(
+    'a click with %s held (new tab, new window, download) is left to the browser',
+    (key) => {
+      expect(clickDestination({ ...leftClick, [key]: true }, link('https://app.test/shop/checkout'), here)).toBeUndefined()
+    },
+  )
+
+  it('reads a MouseEvent-like object as it is: facts it does not use change nothing', () => {
+    const event = { ...leftClick, defaultPrevented: true, detail: 2, clientX: 10 }
+    expect(clickDestination(event, link('https://app.test/shop/checkout'), here)?.href).toBe('https://app.test/shop/checkout')
   })
 
-  it.each(['_blank', '_parent', '_top', 'preview'])('a link with target="%s" is left to the browser', (target) => {
+  it.each(['_blank', '_parent', '_top', 'preview', '_SELF', '_Self'])('a link with target="%s" is left to the browser', (target) => {
     expect(clickDestination(leftClick, link('https://app.test/shop/checkout', { target }), here)).toBeUndefined()
   })
 
-  it.each(['_self', '_SELF', ''])('a link with target="%s" stays in this tab', (target) => {
+  it.each(['_self', ''])('a link with target="%s" stays in this tab', (target) => {
     expect(clickDestination(leftClick, link('https://app.test/shop/checkout', { target }), here)?.pathname).toBe('/shop/checkout')
   })
 
-  it('a download link is left to the browser', () => {
-    expect(clickDestination(leftClick, link('https://app.test/shop/invoice.pdf', { download: true }), here)).toBeUndefined()
+  it.each(['', 'invoice.pdf'])('a download link (download="%s") is left to the browser', (download) => {
+    expect(clickDestination(leftClick, link('https://app.test/shop/invoice.pdf', { download }), here)).toBeUndefined()
+  })
+
+  it('a link without href (its href reads as the empty string) goes nowhere', () => {
+    expect(clickDestination(leftClick, link(''), here)).toBeUndefined()
+  })
+
+  it('takes `location` as it is: origin, path and query are all it reads of where the page is', () => {
+    const location: Here = { origin: 'https://app.test', pathname: '/shop/cart', search: '?sort=price' }
+    expect(clickDestination(leftClick, link('https://app.test/shop/cart?sort=price#total'), location)).toBeUndefined()
+    expect(clickDestination(leftClick, link('https://app.test/shop/checkout'), location)?.href).toBe('https://app.test/shop/checkout')
+    expect(clickDestination(leftClick, link('https://other.test/shop/checkout'), location)).toBeUndefined()
   })
 
   it.each([
@@ -45,7 +65,9 @@ describe('clickDestination', () => {
     'mailto:help@app.test',
     'tel:+123',
     'javascript:void(0)',
+    'javascript:history.back()',
     'data:text/html,hi',
+    'about:blank',
   ])('a link to %s is left to the browser', (href) => {
     expect(clickDestination(leftClick, link(href), here)).toBeUndefined()
   })
@@ -57,6 +79,10 @@ describe('clickDestination', () => {
   it('an href="#" link (an empty hash on the same route) is left to the browser', () => {
     // The browser resolves <a href="#"> to ".../cart?sort=price#": a fragment navigation, never a document load.
     expect(clickDestination(leftClick, link('https://app.test/shop/cart?sort=price#'), here)).toBeUndefined()
+  })
+
+  it('a hash link on the same path with another query is a navigation', () => {
+    expect(clickDestination(leftClick, link('https://app.test/shop/cart#total'), here)?.href).toBe('https://app.test/shop/cart#total')
   })
 
   it('a link with a hash to another route is a navigation', () => {
@@ -100,6 +126,15 @@ describe('isHistoryNavigation', () => {
 
   it.each(['pushState', 'replaceState'] as const)('a %s to another origin is not a navigation', (method) => {
     expect(isHistoryNavigation(method, here, new URL('https://other.test/shop/login'))).toBe(false)
+  })
+
+  it('takes `location` as it is: origin, path and query are all it reads of where the page is', () => {
+    const location: Here = { origin: 'https://app.test', pathname: '/shop/cart', search: '?sort=price' }
+    expect(isHistoryNavigation('pushState', location, to('/shop/cart?sort=price#reviews'))).toBe(false)
+    expect(isHistoryNavigation('pushState', location, to('/shop/cart?sort=name'))).toBe(true)
+    expect(isHistoryNavigation('replaceState', location, to('/shop/cart?sort=name'))).toBe(false)
+    expect(isHistoryNavigation('replaceState', location, to('/shop/login'))).toBe(true)
+    expect(isHistoryNavigation('pushState', location, new URL('https://other.test/shop/login'))).toBe(false)
   })
 })
 

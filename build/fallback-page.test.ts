@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest'
+import { runInNewContext } from 'node:vm'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { isFallbackPage } from '../manifest/fallback-page.js'
 import { BUILT_IN_MESSAGES, DEFAULT_FALLBACK_LOCALE, FALLBACK_MESSAGE_KEYS, type FallbackMessages } from './fallback-messages.js'
 import {
   cspHash,
   defaultFallbackTemplate,
   escapeHtml,
+  fallbackPageScript,
   fallbackPolicy,
   inlineSources,
   renderFallbackPage,
@@ -24,6 +27,14 @@ const startTags = (page: string) => [...page.matchAll(/<([a-z][a-z0-9-]*)\b/gi)]
 /** What the inline scripts and styles of a page contain, in order. */
 const inlineContents = (page: string, tag: 'script' | 'style') =>
   [...page.matchAll(new RegExp(`<${tag}(?![^>]*\\ssrc=)[^>]*>([\\s\\S]*?)</${tag}>`, 'gi'))].map((match) => match[1]!)
+/**
+ * The page as markup, script contents left out the way an HTML parser reads them: a script ends at the first
+ * `</script`, unless a `<!--` inside it put the parser in an escaped state (then this page fails the check below).
+ */
+const markupOutsideScripts = (page: string) => {
+  for (const content of inlineContents(page, 'script')) expect(content).not.toContain('<!--')
+  return page.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script)/gi, '$1$2')
+}
 
 /** The error `run` throws, so a test can assert its code and what its message names. */
 function thrown(run: () => unknown): GatekeeperBuildError {
@@ -41,7 +52,7 @@ const everything: FallbackTemplate = (page) =>
   `<!doctype html><html ${page.htmlAttributes}><head><title>${page.text.title}</title></head><body>` +
   `<p data-l="${page.lang}" data-d="${page.dir}" data-v="${page.version}">${page.version}</p>` +
   `<h1>${page.text.heading}</h1><p>${page.text.body}</p><a ${page.retryAttributes}>${page.text.retry}</a>` +
-  `<small>${page.text.version}</small>${page.onlineRetryScript}</body></html>`
+  `<small>${page.text.version}</small>${page.script}</body></html>`
 
 /** The data renderFallbackPage gives a template for version v1 in English. */
 function everythingData(): FallbackTemplateData {
@@ -113,10 +124,20 @@ describe('renderFallbackPage', () => {
     expect(renderFallbackPage('a1b2c3', 'en', english)).toContain('Version <bdi>a1b2c3</bdi>')
   })
 
-  it('retries by itself when the browser comes back online', () => {
-    const [script] = inlineContents(renderFallbackPage('a1b2c3', 'en', english), 'script')
-    expect(script).toMatch(/addEventListener\(['"]online['"]/)
-    expect(script).toContain('location.reload()')
+  it('carries exactly one inline script, the one the template was given', () => {
+    const script = fallbackPageScript(['de', 'en'], 'de')
+    const page = renderFallbackPage('a1b2c3', 'en', english, undefined, script)
+    expect(page).toContain(script)
+    expect(page.match(/<script/gi)).toHaveLength(1)
+  })
+
+  it('on its own, its script knows only its own locale', () => {
+    expect(renderFallbackPage('a1b2c3', 'de', BUILT_IN_MESSAGES.de!)).toContain(fallbackPageScript(['de'], 'de'))
+  })
+
+  it('is a fallback page to the service worker', () => {
+    expect(isFallbackPage(renderFallbackPage('a1b2c3', 'en', english))).toBe(true)
+    expect(isFallbackPage(renderFallbackPage('a1b2c3', 'he', english, everything))).toBe(true)
   })
 
   it('hostile messages cannot inject markup', () => {
@@ -128,10 +149,13 @@ describe('renderFallbackPage', () => {
     expect(page).toContain(escapeHtml(hostile))
   })
 
-  it('a hostile locale cannot break out of the lang attribute', () => {
+  it('a hostile locale cannot break out of the lang attribute, nor out of the script that lists it', () => {
     const page = renderFallbackPage('a1b2c3', hostile, english)
-    expect(page).not.toMatch(/<img/i)
-    expect(page.match(/<script/gi)).toHaveLength(1)
+    const markup = markupOutsideScripts(page)
+    expect(markup).not.toMatch(/<img/i)
+    expect(markup.match(/<script/gi)).toHaveLength(1)
+    expect(page.match(/<\/script/gi)).toHaveLength(1)
+    expect(startTags(markup)).toEqual(startTags(markupOutsideScripts(renderFallbackPage('a1b2c3', 'en', english))))
     expect(htmlTag(page)).toMatch(/^<html lang="[^"<>]*" dir="ltr" data-gatekeeper-fallback data-version="a1b2c3">$/)
   })
 
@@ -151,8 +175,10 @@ describe('renderFallbackPage', () => {
     expect(seen?.lang).toBe(escapeHtml(hostile))
     expect(seen?.version).toBe(escapeHtml(hostile))
     for (const key of FALLBACK_MESSAGE_KEYS) expect(seen?.text[key]).toBe(escapeHtml(hostile))
-    expect(startTags(page)).toEqual(startTags(renderFallbackPage('v1', 'en', english, everything)))
-    expect(page).not.toMatch(/<img/i)
+    const markup = markupOutsideScripts(page)
+    expect(startTags(markup)).toEqual(startTags(markupOutsideScripts(renderFallbackPage('v1', 'en', english, everything))))
+    expect(markup).not.toMatch(/<img/i)
+    expect(page.match(/<\/script/gi)).toHaveLength(1)
   })
 
   it('a user template gets the attributes it must carry and its page is kept as written', () => {
@@ -263,7 +289,8 @@ describe('renderFallbackPages', () => {
       const match = file.fileName.match(/^fallback\.([0-9a-f]{8})\.([A-Za-z-]+)\.html$/)
       expect(match?.[2]).toBe(file.locale)
       hashes.add(match![1]!)
-      expect(file.html).toBe(renderFallbackPage('a1b2c3', file.locale, messages[file.locale as keyof typeof messages]))
+      const script = fallbackPageScript(['de', 'en', 'he'], 'en')
+      expect(file.html).toBe(renderFallbackPage('a1b2c3', file.locale, messages[file.locale as keyof typeof messages], undefined, script))
     }
     expect(hashes.size).toBe(1)
   })
@@ -313,7 +340,7 @@ describe('renderFallbackPages', () => {
     expect(set.styleSources).toEqual([...styles].sort())
   })
 
-  it("the built-in pages' policy allows their own style and online-retry script", () => {
+  it("the built-in pages' policy allows their own style and script", () => {
     const set = renderFallbackPages('v1', BUILT_IN_MESSAGES, 'en')
     const page = set.files[0]!.html
     expect(set.contentSecurityPolicy).toContain(`script-src ${cspHash(inlineContents(page, 'script')[0]!)}`)
@@ -326,5 +353,166 @@ describe('renderFallbackPages', () => {
     const error = thrown(() => renderFallbackPages('v1', messages, 'en', template))
     expect(error.code).toBe('invalid-fallback-template')
     expect(error.message).toContain('"he"')
+  })
+})
+
+describe('fallbackPageScript', () => {
+  it('is one inline <script> element that passes the locales and the default to the page function', () => {
+    const script = fallbackPageScript(['de', 'en', 'pt-BR'], 'en')
+    expect(script.startsWith('<script>')).toBe(true)
+    expect(script.endsWith('</script>')).toBe(true)
+    expect(script.match(/<\/script/gi)).toHaveLength(1)
+    expect(script).toContain('["de","en","pt-BR"],"en")')
+  })
+
+  it('changes with the locales and with the default', () => {
+    const base = fallbackPageScript(['de', 'en'], 'en')
+    expect(fallbackPageScript(['de', 'en', 'fr'], 'en')).not.toBe(base)
+    expect(fallbackPageScript(['de', 'en'], 'de')).not.toBe(base)
+  })
+
+  it('a locale cannot end the script early', () => {
+    const script = fallbackPageScript(['</script><img src=x onerror=alert(1)>', 'en'], 'en')
+    expect(script.match(/<\/script/gi)).toHaveLength(1)
+    expect(markupOutsideScripts(script)).toBe('<script></script>')
+  })
+})
+
+/**
+ * The fallback page's own script, run as the browser runs it: the script of a rendered page, evaluated in a context
+ * that holds only the globals a page has and that the script uses, each a recording fake.
+ */
+describe('the script of a fallback page', () => {
+  const messages = { de: BUILT_IN_MESSAGES.de!, en: english, he: BUILT_IN_MESSAGES.he! }
+  const set = renderFallbackPages('a1b2c3', messages, 'en')
+  const fileOf = (locale: string) => set.files.find((file) => file.locale === locale)!
+  /** `/fallback.<hash>.<locale>.html`, as the host serves it at the root. */
+  const pathOf = (locale: string) => `/${fileOf(locale).fileName}`
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** Runs the script of `page` as if served at `url` to a reader whose browser prefers `languages`. */
+  function run(page: string, url: string, languages: readonly string[], options: { replaceStateThrows?: boolean } = {}) {
+    const address = new URL(url, 'https://app.test')
+    const seen = { replace: [] as string[], replaceState: [] as unknown[][], reload: 0 }
+    const listeners: Record<string, (() => void)[]> = {}
+    const context = {
+      location: {
+        href: address.href,
+        pathname: address.pathname,
+        search: address.search,
+        replace: (to: string) => seen.replace.push(to),
+        reload: () => seen.reload++,
+      },
+      history: {
+        replaceState: (...args: unknown[]) => {
+          // A browser refuses an address of another origin (or one it cannot parse) with a SecurityError.
+          if (options.replaceStateThrows) throw new DOMException('The operation is insecure.', 'SecurityError')
+          seen.replaceState.push(args)
+        },
+      },
+      navigator: { languages },
+      document: { documentElement: { lang: /\slang="([^"]*)"/.exec(htmlTag(page))![1] } },
+      addEventListener: (type: string, listener: () => void) => (listeners[type] ??= []).push(listener),
+      URLSearchParams,
+      setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+    }
+    const [script] = inlineContents(page, 'script')
+    runInNewContext(script!, context)
+    return { seen, fire: (type: string) => listeners[type]?.forEach((listener) => listener()), listens: (type: string) => (listeners[type] ?? []).length }
+  }
+
+  it("lists the set's locales and its default", () => {
+    const [script] = inlineContents(fileOf('en').html, 'script')
+    expect(script).toContain(JSON.stringify(['de', 'en', 'he']))
+    expect(script).toContain(`${JSON.stringify(['de', 'en', 'he'])},"en")`)
+    for (const file of set.files) expect(inlineContents(file.html, 'script')).toEqual([script])
+    expect(set.scriptSources).toEqual([cspHash(script!)])
+  })
+
+  it("served as a file to a reader of another language it has, moves once to that language's page, keeping the query", () => {
+    const { seen, listens } = run(fileOf('en').html, `${pathOf('en')}?from=%2Fa`, ['de-DE', 'en'])
+    expect(seen.replace).toEqual([`${pathOf('de')}?from=%2Fa&lang`])
+    expect(seen.replaceState).toEqual([])
+    expect(listens('online')).toBe(0)
+  })
+
+  it('moves even without a query, and the page it moves to stays', () => {
+    const first = run(fileOf('en').html, pathOf('en'), ['he'])
+    expect(first.seen.replace).toHaveLength(1)
+    const moved = new URL(first.seen.replace[0]!, 'https://app.test')
+    expect(moved.pathname).toBe(pathOf('he'))
+    expect(moved.searchParams.has('lang')).toBe(true)
+    const second = run(fileOf('he').html, moved.pathname + moved.search, ['he'])
+    expect(second.seen.replace).toEqual([])
+  })
+
+  it('with &lang present, stays in its language and puts back the address it stands in for', () => {
+    const { seen } = run(fileOf('en').html, `${pathOf('en')}?from=%2Fa&lang`, ['de-DE'])
+    expect(seen.replace).toEqual([])
+    expect(seen.replaceState).toEqual([[null, '', '/a']])
+  })
+
+  it("once in the reader's language, puts back the address of the app page it stands in for", () => {
+    const { seen } = run(fileOf('de').html, `${pathOf('de')}?from=${encodeURIComponent('https://app.test/shop/orders/42?tab=2#top')}`, ['de-DE'])
+    expect(seen.replace).toEqual([])
+    expect(seen.replaceState).toEqual([[null, '', 'https://app.test/shop/orders/42?tab=2#top']])
+  })
+
+  it('a reader whose languages it has none of gets the default locale', () => {
+    expect(run(fileOf('he').html, pathOf('he'), ['fr-FR', 'ja']).seen.replace).toEqual([`${pathOf('en')}?&lang`])
+    expect(run(fileOf('en').html, pathOf('en'), ['fr-FR', 'ja']).seen.replace).toEqual([])
+    const germanByDefault = renderFallbackPages('a1b2c3', messages, 'de')
+    const englishPage = germanByDefault.files.find((file) => file.locale === 'en')!
+    const germanPage = germanByDefault.files.find((file) => file.locale === 'de')!
+    expect(run(englishPage.html, `/${englishPage.fileName}`, ['fr']).seen.replace).toEqual([`/${germanPage.fileName}?&lang`])
+  })
+
+  it('reached through the stable address with ?lang=de (redirected to the host copy, query kept), shows German', () => {
+    // README, "A stable address": /__version-gatekeeper/fallback takes ?lang=. When the worker keeps no page it
+    // redirects to the host's default-locale page with the same query (sw/routes.ts, handleFallbackRoute), so this
+    // page is what the reader gets for /__version-gatekeeper/fallback?lang=de.
+    const first = run(fileOf('en').html, `${pathOf('en')}?lang=de`, ['en-US'])
+    expect(first.seen.replace.map((to) => new URL(to, 'https://app.test').pathname)).toEqual([pathOf('de')])
+    const second = run(fileOf('de').html, first.seen.replace[0]!, ['en-US'])
+    expect(second.seen.replace).toEqual([])
+  })
+
+  it('served by the service worker in place of an app page (not at its own file), moves nowhere', () => {
+    const { seen, listens } = run(fileOf('en').html, '/shop/orders/42', ['de-DE'])
+    expect(seen.replace).toEqual([])
+    expect(seen.replaceState).toEqual([])
+    expect(listens('online')).toBe(1)
+  })
+
+  it('a `from` that the browser refuses lets no exception escape, and the page still retries when online', () => {
+    let result: ReturnType<typeof run> | undefined
+    expect(() => {
+      result = run(fileOf('en').html, `${pathOf('en')}?from=${encodeURIComponent('https://evil.test/')}`, ['en'], { replaceStateThrows: true })
+    }).not.toThrow()
+    expect(result!.seen.replaceState).toEqual([])
+    expect(result!.listens('online')).toBe(1)
+  })
+
+  it('a second after the browser comes back online, reloads, and not before', () => {
+    const { seen, fire } = run(fileOf('en').html, `${pathOf('en')}?from=%2Fa&lang`, ['en'])
+    expect(seen.reload).toBe(0)
+    fire('online')
+    vi.advanceTimersByTime(999)
+    expect(seen.reload).toBe(0)
+    vi.advanceTimersByTime(1)
+    expect(seen.reload).toBe(1)
+  })
+
+  it('the script of a user template runs the same', () => {
+    const custom = renderFallbackPages('a1b2c3', messages, 'en', everything)
+    const en = custom.files.find((file) => file.locale === 'en')!
+    const de = custom.files.find((file) => file.locale === 'de')!
+    expect(run(en.html, `/${en.fileName}?from=%2Fa`, ['de']).seen.replace).toEqual([`/${de.fileName}?from=%2Fa&lang`])
   })
 })

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path'
 import { build, type InlineConfig } from 'vite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readManifest } from '../manifest/manifest.js'
+import { cspHash, inlineSources } from './fallback-page.js'
 import { versionGatekeeper } from 'version-gatekeeper/vite'
 
 const FIXTURE = resolve(import.meta.dirname, '../e2e/fixtures/history-app')
@@ -48,6 +49,20 @@ describe('vite build with versionGatekeeper()', () => {
     expect(html).toContain('updateViaCache')
     expect(html).not.toContain('__VERSION_GATEKEEPER_CONFIG__')
     expect((await read(out, 'sw.js')).length).toBeGreaterThan(1000)
+  })
+
+  it("lists in the manifest's csp every inline script a page runs: index.html's runtime and the fallback pages' own", async () => {
+    const out = await buildFixture({ VITE_RELEASE: 'v1' })
+    const manifest = readManifest(JSON.parse(await read(out, 'deploy-manifest.json')))!
+    const inlineScripts = (html: string) => [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]!)
+    const runtime = inlineScripts(await read(out, 'index.html'))
+    expect(runtime).toHaveLength(1)
+    const pages = await Promise.all(Object.values(manifest.fallback.pages).map((page) => read(out, page)))
+    const pageScripts = new Set(pages.flatMap(inlineScripts))
+    expect(pageScripts.size).toBe(1)
+    expect(manifest.csp.scriptSrc).toEqual([...new Set([...runtime, ...pageScripts].map(cspHash))].sort())
+    expect(manifest.csp.styleSrc).toEqual([...new Set(pages.flatMap((page) => inlineSources(page).styles))].sort())
+    for (const script of pageScripts) expect(manifest.fallback.contentSecurityPolicy).toContain(cspHash(script))
   })
 
   it('gives identical builds identical bytes (with SOURCE_DATE_EPOCH) and the same version even without it', async () => {

@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest'
-import { announcedVersion, channelName, MIN_CHECK_MAX_AGE_MS, PROTOCOL_SCHEMA, readTabMessage } from './protocol.js'
+import {
+  announcedVersion,
+  channelName,
+  MIN_CHECK_MAX_AGE_MS,
+  PROTOCOL_SCHEMA,
+  readTabMessage,
+  type Check,
+  type FileGone,
+  type StateReply,
+  type VersionChanged,
+} from './protocol.js'
 
 const tab = { version: 'a1b2c3', builtAt: '2026-11-02T10:00:00.000Z' }
-const hello = { type: 'HELLO', schema: PROTOCOL_SCHEMA, tab }
-const check = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs: 60_000 }
+const check: Check = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs: 60_000 }
+/** What a tab of the former protocol sent at start-up; this worker no longer reads it. */
+const formerHello = { type: 'HELLO', schema: PROTOCOL_SCHEMA, tab }
 
 describe('readTabMessage', () => {
-  it('reads a HELLO', () => {
-    expect(readTabMessage(hello)).toEqual(hello)
-  })
-
   it('reads a CHECK', () => {
     expect(readTabMessage(check)).toEqual(check)
+  })
+
+  it('ignores a HELLO, even one shaped like a CHECK: a tab says what it runs in its CHECK', () => {
+    expect(readTabMessage(formerHello)).toBeUndefined()
+    expect(readTabMessage({ ...check, type: 'HELLO' })).toBeUndefined()
   })
 
   it('drops every field it does not know, at every level', () => {
@@ -23,16 +35,22 @@ describe('readTabMessage', () => {
     expect(readTabMessage({ ...check, maxAgeMs })).toMatchObject({ maxAgeMs: MIN_CHECK_MAX_AGE_MS })
   })
 
+  it('keeps a maxAgeMs at or above MIN_CHECK_MAX_AGE_MS as it is', () => {
+    expect(readTabMessage({ ...check, maxAgeMs: MIN_CHECK_MAX_AGE_MS })).toMatchObject({ maxAgeMs: MIN_CHECK_MAX_AGE_MS })
+    expect(readTabMessage({ ...check, maxAgeMs: 5_000 })).toMatchObject({ maxAgeMs: 5_000 })
+  })
+
   it.each([
-    ['another schema', { ...hello, schema: 2 }],
-    ['a schema given as a string', { ...hello, schema: '1' }],
-    ['an unknown type', { ...hello, type: 'PING' }],
-    ['no tab', { type: 'HELLO', schema: PROTOCOL_SCHEMA }],
-    ['a null tab', { ...hello, tab: null }],
-    ['a version with markup', { ...hello, tab: { ...tab, version: '<script>' } }],
-    ['a version that is not a string', { ...hello, tab: { ...tab, version: 1 } }],
-    ['a builtAt that is not ISO', { ...hello, tab: { ...tab, builtAt: 'Mon, 02 Nov 2026 10:00:00 GMT' } }],
-    ['a CHECK without maxAgeMs', { ...hello, type: 'CHECK' }],
+    ['another schema', { ...check, schema: 2 }],
+    ['a schema given as a string', { ...check, schema: '1' }],
+    ['an unknown type', { ...check, type: 'PING' }],
+    ['a lower-case type', { ...check, type: 'check' }],
+    ['no tab', { type: 'CHECK', schema: PROTOCOL_SCHEMA, maxAgeMs: 60_000 }],
+    ['a null tab', { ...check, tab: null }],
+    ['a version with markup', { ...check, tab: { ...tab, version: '<script>' } }],
+    ['a version that is not a string', { ...check, tab: { ...tab, version: 1 } }],
+    ['a builtAt that is not ISO', { ...check, tab: { ...tab, builtAt: 'Mon, 02 Nov 2026 10:00:00 GMT' } }],
+    ['no maxAgeMs', { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab }],
     ['a NaN maxAgeMs', { ...check, maxAgeMs: Number.NaN }],
     ['an infinite maxAgeMs', { ...check, maxAgeMs: Number.POSITIVE_INFINITY }],
     ['a negative infinite maxAgeMs', { ...check, maxAgeMs: Number.NEGATIVE_INFINITY }],
@@ -41,31 +59,52 @@ describe('readTabMessage', () => {
     expect(readTabMessage(message)).toBeUndefined()
   })
 
-  it.each([null, undefined, 'HELLO', 42, [hello]])('ignores %j', (data) => {
+  it.each([null, undefined, 'CHECK', 42, [check]])('ignores %j', (data) => {
     expect(readTabMessage(data)).toBeUndefined()
   })
 })
 
 describe('announcedVersion', () => {
   it('a VERSION_CHANGED announces its new version', () => {
-    expect(announcedVersion({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'old', to: tab })).toEqual(tab)
+    const message: VersionChanged = { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'old', to: tab }
+    expect(announcedVersion(message)).toEqual(tab)
+  })
+
+  it('a FILE_GONE announces the newer version', () => {
+    const message: FileGone = { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: tab }
+    expect(announcedVersion(message)).toEqual(tab)
   })
 
   it('a STATE announces the newest version', () => {
-    expect(announcedVersion({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: tab })).toEqual(tab)
+    const message: StateReply = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: tab, checkedAt: 1_000 }
+    expect(announcedVersion(message)).toEqual(tab)
   })
 
-  it('keeps only version and builtAt of the stamp', () => {
-    const message = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { ...tab, extra: 1 } }
-    expect(announcedVersion(message)).toStrictEqual(tab)
+  it('a STATE of a worker that never looked yet (checkedAt null) still announces what it knows', () => {
+    expect(announcedVersion({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: tab, checkedAt: null })).toEqual(tab)
+  })
+
+  it('gives the stamp of the message itself, without copying it', () => {
+    const stamp = { ...tab }
+    expect(announcedVersion({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: stamp, checkedAt: null })).toBe(stamp)
+    expect(announcedVersion({ type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: stamp })).toBe(stamp)
+  })
+
+  it('reads the stamp of a STATE from `newest` only, never from `to`', () => {
+    expect(announcedVersion({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: null, to: tab })).toBeUndefined()
   })
 
   it.each([
-    ['a STATE of a worker that knows no version', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: null }],
-    ['a tab message', hello],
+    ['a STATE of a worker that knows no version', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: null, checkedAt: null }],
+    ['a tab message', check],
+    ['a former HELLO', formerHello],
     ['another schema', { type: 'STATE', schema: 2, newest: tab }],
+    ['a FILE_GONE of another schema', { type: 'FILE_GONE', schema: 2, to: tab }],
     ['a stamp without builtAt', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { version: 'v' } }],
     ['a stamp with a numeric version', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, version: 2 } }],
+    ['a stamp with a numeric builtAt', { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 1 } }],
+    ['a `to` that is a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: 'a1b2c3' }],
+    ['a null `to`', { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: null }],
     ['null', null],
     ['undefined', undefined],
     ['a string', 'VERSION_CHANGED'],
@@ -76,11 +115,17 @@ describe('announcedVersion', () => {
 })
 
 describe('channelName', () => {
-  it('gives two apps under different scopes of one origin different channels', () => {
-    expect(channelName('https://app.test/shop/')).not.toBe(channelName('https://app.test/admin/'))
+  it('is named after the path of the scope', () => {
+    expect(channelName('/')).toBe('version-gatekeeper:/')
+    expect(channelName('/admin/')).toBe('version-gatekeeper:/admin/')
   })
 
-  it('gives an app nested under another app\'s scope a channel of its own', () => {
-    expect(channelName('https://app.test/shop/')).not.toBe(channelName('https://app.test/shop/admin/'))
+  it('gives two apps under different scopes of one origin different channels', () => {
+    expect(channelName('/shop/')).not.toBe(channelName('/admin/'))
+    expect(channelName('/')).not.toBe(channelName('/shop/'))
+  })
+
+  it("gives an app nested under another app's scope a channel of its own", () => {
+    expect(channelName('/shop/')).not.toBe(channelName('/shop/admin/'))
   })
 })
