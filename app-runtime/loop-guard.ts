@@ -16,7 +16,8 @@ export const BOUNCE_WINDOW_MS = 30_000
 
 /**
  * Whether a document of `version` starting at `now` arrived right after a gatekeeper load away from that version,
- * according to the stored `record`. Anything malformed, or from the future, is no bounce.
+ * according to the stored `record` (which only the runtime writes). A record of another version, without a time, or
+ * from the future is no bounce.
  */
 export function isBounce(record: string | null, version: string, now: number): boolean {
   const [left, at] = (record ?? '').split(' ')

@@ -54,8 +54,9 @@ export function escapeHtml(text: string): string {
 
 /** The fallback pages' script for a set of `locales`, as an inline `<script>` element. */
 export function fallbackPageScript(locales: readonly string[], defaultLocale: string): string {
-  const args = [chooseLocale.toString(), JSON.stringify(locales), JSON.stringify(defaultLocale)].join(',')
-  return `<script>(${startFallbackPage.toString()})(${args})</script>`.replace(/<\/(?!script>$)/g, '<\\/')
+  // `<` escaped in the data, so no value can close the script element; the functions' sources contain none.
+  const data = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
+  return `<script>(${startFallbackPage.toString()})(${chooseLocale.toString()},${data(locales)},${data(defaultLocale)})</script>`
 }
 
 /** The built-in page: readable in light and dark mode, centred, nothing to download. */

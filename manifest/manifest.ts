@@ -39,8 +39,8 @@ export interface DeployManifest extends VersionStamp {
   fallback: FallbackPages
   /**
    * CSP sources (`'sha256-…'`) for a page policy without `'unsafe-inline'`: `scriptSrc`, the inline script the build
-   * added to the HTML pages; `styleSrc`, the fallback page's inline styles, for when it replaces a page whose app
-   * could not start (it then lives under the page's policy).
+   * added to the HTML pages and the fallback pages' script; `styleSrc`, the fallback pages' inline styles. The
+   * fallback sources matter where the host, not the worker, serves the fallback pages under the site's policy.
    */
   csp: { scriptSrc: string[]; styleSrc: string[] }
 }

@@ -576,15 +576,20 @@ describe('isKnownTab', () => {
 
 describe('fallbackPageUrl', () => {
   it('is unknown before the worker knows a deployment', async () => {
-    expect(await world().gatekeeper.fallbackPageUrl()).toBeUndefined()
+    expect(await world().gatekeeper.fallbackPageUrl([])).toBeUndefined()
   })
 
   it("is where the host serves the newest known deployment's page in its default locale", async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.fallbackPageUrl()).toBe('https://app.test/shop/fallback.v1.en.html')
+    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
     w.serve(v2)
     await gatekeeper.suspectNewDeployment()
-    expect(await gatekeeper.fallbackPageUrl()).toBe('https://app.test/shop/fallback.v2.en.html')
+    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
+  })
+
+  it("is in the reader's language when the deployment has a page for it", async () => {
+    const { gatekeeper } = await installedOn(v1)
+    expect(await gatekeeper.fallbackPageUrl(['de-CH', 'en'])).toBe('https://app.test/shop/fallback.v1.de.html')
   })
 
   it("follows the deployment's default locale", async () => {
@@ -593,7 +598,7 @@ describe('fallbackPageUrl', () => {
     const { w, gatekeeper } = world()
     w.serve(german)
     await gatekeeper.learnCurrentDeployment()
-    expect(await gatekeeper.fallbackPageUrl()).toBe('https://app.test/shop/fallback.v1.de.html')
+    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.de.html')
   })
 
   it('is known even when none of the pages could be kept: the host may still serve them', async () => {
@@ -602,14 +607,14 @@ describe('fallbackPageUrl', () => {
     w.answerPagesWith(() => new Response('busy', { status: 503 }))
     await gatekeeper.learnCurrentDeployment()
     expect(await gatekeeper.fallbackPage(['en'])).toBeUndefined()
-    expect(await gatekeeper.fallbackPageUrl()).toBe('https://app.test/shop/fallback.v1.en.html')
+    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
   })
 
   it('does not go back to an older deployment while the host serves one during a rolling deploy', async () => {
     const { w, gatekeeper } = await installedOn(v2)
     w.serve(v1)
     await gatekeeper.suspectNewDeployment()
-    expect(await gatekeeper.fallbackPageUrl()).toBe('https://app.test/shop/fallback.v2.en.html')
+    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
   })
 })
 

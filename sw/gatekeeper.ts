@@ -6,6 +6,7 @@
 import { PROTOCOL_SCHEMA, type StateReply, type TabMessage, type VersionChanged } from '../channel/protocol.js'
 import { isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
 import { isFresh, recordTab, type CheckOutcome, type GatekeeperState } from './state.js'
+import { chooseLocale } from '../manifest/locale.js'
 import { findFallbackPage, keepFallbackPages } from './fallback.js'
 import type { Storage } from './storage.js'
 
@@ -43,10 +44,10 @@ export interface Gatekeeper {
    * A response to tab `tabId` suggested that its deployment is gone: confirm with a fresh manifest (unless a newer
    * deployment than the tab's is known already). Only a newer deployment counts; it is then recorded, broadcast
    * once to every tab, and the registration is updated. Resolves to that deployment when one is newer than the
-   * tab's, else undefined (a transient 404, or a tab that never said HELLO).
+   * tab's, else undefined (a transient 404, or a tab that never asked).
    */
   suspectNewDeployment(tabId?: string): Promise<VersionStamp | undefined>
-  /** Whether `tabId` is a tab whose runtime said HELLO: one that will act on a `FILE_GONE`. */
+  /** Whether `tabId` is a tab whose runtime has asked: one that will act on a `FILE_GONE`. */
   isKnownTab(tabId: string): Promise<boolean>
   /** The deployments whose manifest lists `url`, newest first. */
   versionsListing(url: string): Promise<readonly string[]>
@@ -57,8 +58,8 @@ export interface Gatekeeper {
    * the newest deployment that has one kept.
    */
   fallbackPage(languages: readonly string[], version?: string | null): Promise<Response | undefined>
-  /** Where the host serves the newest known deployment's fallback page in its default locale, or undefined. */
-  fallbackPageUrl(): Promise<string | undefined>
+  /** Where the host serves the newest known deployment's fallback page for a reader preferring `languages`, or undefined. */
+  fallbackPageUrl(languages: readonly string[]): Promise<string | undefined>
   /** The kept copy of the fallback page at `url` (any known deployment's, any locale; the query is ignored), or undefined. */
   keptFallbackPage(url: string): Promise<Response | undefined>
 }
@@ -93,12 +94,13 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   }
   let index: Promise<Map<string, string[]>> | undefined
   const keepManifest = async (manifest: DeployManifest) => {
-    const known = await knownManifests()
     // Its fallback pages before the manifest, so that a kept deployment has them whenever the host could serve them.
     await keepFallbackPages(manifest, env.manifestUrl, env.storage, (url) => env.fetch(url, { credentials: 'same-origin' }))
-    if (known.some((kept) => kept.version === manifest.version)) return
+    if ((await knownManifests()).some((kept) => kept.version === manifest.version)) return
     await env.storage.saveManifest(manifest)
-    manifests = Promise.resolve([manifest, ...known].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
+    // The list as it is now, after the awaits: another deployment may have been kept meanwhile.
+    const known = await knownManifests()
+    manifests = Promise.resolve([manifest, ...known.filter((kept) => kept.version !== manifest.version)].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
     index = undefined
   }
 
@@ -111,7 +113,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     }
     const newest: VersionStamp = { version: manifest.version, builtAt: manifest.builtAt }
     await remember((current) => ({ ...current, newest }))
-    // The first manifest a new service worker reads is not a change: tabs compare it with their own on HELLO.
+    // The first manifest a new service worker reads is not a change: tabs compare it with their own when they ask.
     if (previous) {
       env.broadcast({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: previous.version, to: newest })
       env.updateRegistration()
@@ -171,7 +173,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     },
 
     async fallbackPage(languages, version) {
-      // A page of a deployment this worker is learning right now (its tab said HELLO) waits for that to finish.
+      // A page of a deployment this worker is learning right now (its tab asked) waits for that to finish.
       if (version && looking && !(await knownManifests()).some((manifest) => manifest.version === version)) await looking
       const manifests = await knownManifests()
       const preferred = manifests.filter((manifest) => manifest.version === version)
@@ -188,9 +190,11 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       return undefined
     },
 
-    async fallbackPageUrl() {
+    async fallbackPageUrl(languages) {
       const [newest] = await knownManifests()
-      return newest && new URL(newest.fallback.pages[newest.fallback.defaultLocale]!, env.manifestUrl).href
+      if (!newest) return undefined
+      const { pages, defaultLocale } = newest.fallback
+      return new URL(pages[chooseLocale(languages, Object.keys(pages), defaultLocale)]!, env.manifestUrl).href
     },
 
     async isVersionedAsset(url) {

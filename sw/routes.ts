@@ -77,8 +77,8 @@ export function matchFallbackRoute(scope: string): RouteMatchCallback {
 
 /**
  * A fallback page: of the deployment `?version=` names when kept, else of the newest; in the language of `?lang=`,
- * else of the request's Accept-Language. When none is kept yet, the host's copy of the newest deployment's page,
- * with the same query (the page's script reads `from` there too).
+ * else of the request's Accept-Language. When none is kept yet, the host's copy of the newest deployment's page in
+ * that language, with the same query (the page's script reads `from` there too).
  */
 export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(async ({ request }) => {
@@ -86,7 +86,7 @@ export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallbac
     const languages = parseAcceptLanguage(url.searchParams.get('lang') ?? request.headers.get('accept-language'))
     const page = await gatekeeper.fallbackPage(languages, url.searchParams.get('version'))
     if (page) return page
-    const onHost = await gatekeeper.fallbackPageUrl()
+    const onHost = await gatekeeper.fallbackPageUrl(languages)
     return onHost
       ? Response.redirect(onHost + url.search, 302)
       : new Response('No fallback page is known yet.', { status: 404, headers: { 'content-type': 'text/plain' } })

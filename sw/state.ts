@@ -18,7 +18,7 @@ export const TAB_GRACE_MS = 60 * 60 * 1000
 export interface TabRecord {
   version: string
   builtAt: string
-  /** When the tab last said HELLO or asked for a check (ms since the epoch). */
+  /** When the tab last asked (ms since the epoch). */
   seenAt: number
 }
 
