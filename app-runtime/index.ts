@@ -4,11 +4,13 @@
  * test renderer) the functions answer `undefined` and subscriptions never fire. What is here costs the page
  * nothing unless the app imports it.
  */
-import { announcedVersion, channelName } from '../channel/protocol.js'
+import { announcedVersion, channelName, STATE_ROUTE } from '../channel/protocol.js'
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
+import type { StateReport } from '../sw/report.js'
 import { HANDLE_KEY, type RuntimeHandle } from './config.js'
 
 export type { VersionStamp } from '../manifest/manifest.js'
+export type { StateReport } from '../sw/report.js'
 
 function handle(): RuntimeHandle | undefined {
   return typeof window === 'undefined'
@@ -50,5 +52,21 @@ export function onNewerVersion(listener: (newest: VersionStamp) => void): () => 
   return () => {
     channel.close()
     navigator.serviceWorker.removeEventListener('message', fromWorker)
+  }
+}
+
+/**
+ * What the service worker knows, as its state page (`__version-gatekeeper/state`) shows it: deployments kept, the
+ * newest, tabs per version, the last check, cache names and sizes, recent events. Undefined without the runtime,
+ * or when no gatekeeper worker answers.
+ */
+export async function getState(): Promise<StateReport | undefined> {
+  const runtime = handle()
+  if (!runtime) return undefined
+  try {
+    const response = await fetch(`${runtime.base}${STATE_ROUTE}`, { cache: 'no-store' })
+    return response.ok && response.headers.get('content-type')?.startsWith('application/json') ? ((await response.json()) as StateReport) : undefined
+  } catch {
+    return undefined
   }
 }

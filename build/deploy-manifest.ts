@@ -3,7 +3,7 @@
  * producer's half: which files count, how the version is derived, and a byte-stable serialisation.
  */
 import { createHash } from 'node:crypto'
-import { MANIFEST_SCHEMA, type DeployManifest, type FallbackPages } from '../manifest/manifest.js'
+import { MANIFEST_SCHEMA, type DeployManifest, type FallbackPages, type KillSwitchManifest, type PrecachePolicy } from '../manifest/manifest.js'
 
 /** One file of the build output. */
 export interface EmittedFile {
@@ -43,6 +43,8 @@ export function createManifest(input: {
   entry: Iterable<string>
   fallback: FallbackPages
   csp: DeployManifest['csp']
+  precache: PrecachePolicy
+  gracePeriodMs: number
 }): DeployManifest {
   return {
     schema: MANIFEST_SCHEMA,
@@ -53,11 +55,16 @@ export function createManifest(input: {
     entry: [...new Set(input.entry)].sort(compare),
     fallback: input.fallback,
     csp: { scriptSrc: [...new Set(input.csp.scriptSrc)].sort(compare), styleSrc: [...new Set(input.csp.styleSrc)].sort(compare) },
+    precache: input.precache,
+    gracePeriodMs: input.gracePeriodMs,
   }
 }
 
+/** The manifest of a kill-switch build: every running gatekeeper that reads it removes itself. */
+export const KILL_SWITCH_MANIFEST: KillSwitchManifest = { schema: MANIFEST_SCHEMA, killSwitch: true }
+
 /** JSON with keys sorted at every depth and a final newline: the same manifest always gives the same bytes. */
-export function serializeManifest(manifest: DeployManifest): string {
+export function serializeManifest(manifest: DeployManifest | KillSwitchManifest): string {
   return `${JSON.stringify(sortKeys(manifest), null, 2)}\n`
 }
 

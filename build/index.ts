@@ -14,6 +14,7 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { fallbackPreview } from './dev-server.js'
+import { killSwitchPlugin } from './kill-switch.js'
 import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
 import { cspHash, renderFallbackPages } from './fallback-page.js'
 import { cspLine, errors, summaryLine } from './messages.js'
@@ -61,6 +62,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
   let result: BuildResult | undefined
 
   const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
+  if (settings.killSwitch) return [killSwitchPlugin(settings.killSwitch, clientOnly)]
 
   const gatekeeper: Plugin<VersionGatekeeperApi> = {
     name: 'version-gatekeeper',
@@ -102,7 +104,11 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         const gatekeeperSettings = { base, checkIntervalMs: settings.checkIntervalMs, entryTimeoutMs }
         // The settings go into the hash: the same app with other gatekeeper settings is another deployment.
         const version =
-          settings.version ?? hashOutput(emittedFiles(bundle), JSON.stringify({ ...gatekeeperSettings, defaultLocale, messages }))
+          settings.version ??
+          hashOutput(
+            emittedFiles(bundle),
+            JSON.stringify({ ...gatekeeperSettings, defaultLocale, messages, precache: settings.precache, grace: settings.gracePeriodMs }),
+          )
 
         const fallback = renderFallbackPages(version, messages, defaultLocale, template)
         for (const page of fallback.files) this.emitFile({ type: 'asset', fileName: page.fileName, source: page.html })
@@ -138,6 +144,8 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
             contentSecurityPolicy: fallback.contentSecurityPolicy,
           },
           csp: { scriptSrc: [...scriptHashes, ...fallback.scriptSources], styleSrc: fallback.styleSources },
+          precache: settings.precache,
+          gracePeriodMs: settings.gracePeriodMs,
         })
         this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
         result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }

@@ -113,6 +113,11 @@ export function summaryLine(facts: {
   )
 }
 
+/** The one line a kill-switch build prints. */
+export function killSwitchLine(paths: readonly string[]): string {
+  return `version-gatekeeper: kill switch at ${paths.join(', ')}: deploy it, and every browser removes the gatekeeper at its next visit`
+}
+
 /** The line that gives the CSP sources a policy without 'unsafe-inline' needs (also in deploy-manifest.json `csp`). */
 export function cspLine(scriptHashes: readonly string[], styleHashes: readonly string[]): string {
   return `version-gatekeeper: CSP without 'unsafe-inline': script-src 'self' ${scriptHashes.join(' ')}; style-src 'self' ${styleHashes.join(' ')}`

@@ -2,8 +2,9 @@
  * The plugin's options: their types, their defaults, and their validation, done once when the plugin is created
  * so that a bad value fails the build before anything is written.
  */
-import { isValidBuiltAt, isValidVersion } from '../manifest/manifest.js'
+import { isValidBuiltAt, isValidVersion, PRECACHE_POLICIES, type PrecachePolicy } from '../manifest/manifest.js'
 import { BUILT_IN_MESSAGES, DEFAULT_FALLBACK_LOCALE, FALLBACK_MESSAGE_KEYS, type FallbackMessages } from './fallback-messages.js'
+import { SW_FILE } from '../app-runtime/config.js'
 import type { FallbackTemplate } from './fallback-page.js'
 import { errors } from './messages.js'
 
@@ -22,6 +23,28 @@ export interface VersionGatekeeperOptions {
   checkInterval?: number
   /** The page shown when the app cannot load: offline, host down, or its JavaScript failing. */
   fallback?: FallbackOptions
+  /**
+   * Which of a deployment's hashed files every browser keeps as soon as its service worker learns of the
+   * deployment, beyond the files its tabs fetch (always kept). Default: `'entry'`.
+   * - `'entry'`: the files index.html loads (just downloaded, so nearly free).
+   * - `'all'`: every hashed file; unchanged ones are copied from the previous deployment. Lazy parts no tab has
+   *   opened yet keep working after their files are deleted from the host: a tab opening such a route stays on its
+   *   version for that navigation and moves at the next.
+   * - `'none'`: only what tabs fetch.
+   */
+  precache?: PrecachePolicy
+  /**
+   * How long, in milliseconds, a deployment's caches outlive the last tab that ran it. Pages in the back/forward
+   * cache are not listed among the open tabs, yet may come back and need their files. Default: 1 hour.
+   */
+  gracePeriod?: number
+  /**
+   * Builds a service worker that removes the gatekeeper from every browser instead: it deletes the gatekeeper's
+   * caches and records, unregisters, and leaves open tabs working; pages get no runtime, and the manifest asks any
+   * running gatekeeper to remove itself. `{ paths }` also writes it at the older service worker file names your
+   * site used (relative to the output root), so registrations of those are removed too.
+   */
+  killSwitch?: boolean | { paths?: string[] }
 }
 
 /** Options of the fallback page. */
@@ -55,13 +78,21 @@ export interface ResolvedOptions {
     template: FallbackTemplate | undefined
     entryTimeoutMs: number
   }
+  precache: PrecachePolicy
+  gracePeriodMs: number
+  /** The file names, relative to the output root, to write the kill switch at; undefined when it is off. */
+  killSwitch: string[] | undefined
 }
 
 export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60 * 1000
 export const DEFAULT_ENTRY_TIMEOUT_MS = 30_000
+export const DEFAULT_PRECACHE: PrecachePolicy = 'entry'
+export const DEFAULT_GRACE_PERIOD_MS = 60 * 60 * 1000
 export const VERSION_ENV = 'VERSION_GATEKEEPER_VERSION'
 const MIN_CHECK_INTERVAL_MS = 1000
-const KNOWN_OPTIONS = ['version', 'checkInterval', 'fallback'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
+const KNOWN_OPTIONS = ['version', 'checkInterval', 'fallback', 'precache', 'gracePeriod', 'killSwitch'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
+// A file name under the output root: no scheme, no leading slash, no parent segment, ending in .js.
+const SCRIPT_PATH = /^(?!\/)(?![a-z][\w+.-]*:)(?!.*(?:^|\/)\.\.(?:\/|$))[\w./-]+\.js$/i
 const KNOWN_FALLBACK_OPTIONS = ['defaultLocale', 'locales', 'messages', 'template', 'entryTimeout'] as const satisfies readonly (keyof FallbackOptions)[]
 // A BCP 47 tag as the pages' file names and `lang` attributes use it: letters, digits and hyphens.
 const LOCALE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i
@@ -73,7 +104,7 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
   for (const key of Object.keys(options)) {
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) throw errors.unknownOption(key, KNOWN_OPTIONS)
   }
-  const { version, checkInterval, fallback } = options as VersionGatekeeperOptions
+  const { version, checkInterval, fallback, precache, gracePeriod, killSwitch } = options as VersionGatekeeperOptions
 
   if (version !== undefined && !isValidVersion(version)) {
     throw errors.invalidOption(
@@ -100,11 +131,41 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
     )
   }
 
+  if (precache !== undefined && !PRECACHE_POLICIES.includes(precache)) {
+    throw errors.invalidOption('precache', precache, `one of ${PRECACHE_POLICIES.map((policy) => `'${policy}'`).join(', ')}`, "precache: 'all'")
+  }
+  if (gracePeriod !== undefined && (typeof gracePeriod !== 'number' || !Number.isFinite(gracePeriod) || gracePeriod < 0)) {
+    throw errors.invalidOption('gracePeriod', gracePeriod, 'a number of milliseconds, 0 or more', 'gracePeriod: 60 * 60_000')
+  }
+
   return {
     version: version ?? (envVersion || undefined),
     checkIntervalMs: checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
     fallback: resolveFallbackOptions(fallback),
+    precache: precache ?? DEFAULT_PRECACHE,
+    gracePeriodMs: gracePeriod ?? DEFAULT_GRACE_PERIOD_MS,
+    killSwitch: resolveKillSwitch(killSwitch),
   }
+}
+
+function resolveKillSwitch(killSwitch: unknown): string[] | undefined {
+  if (killSwitch === undefined || killSwitch === false) return undefined
+  if (killSwitch === true) return [SW_FILE]
+  const paths = typeof killSwitch === 'object' && killSwitch !== null ? (killSwitch as { paths?: unknown }).paths : undefined
+  if (
+    typeof killSwitch !== 'object' ||
+    killSwitch === null ||
+    Object.keys(killSwitch).some((key) => key !== 'paths') ||
+    (paths !== undefined && (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string' && SCRIPT_PATH.test(path))))
+  ) {
+    throw errors.invalidOption(
+      'killSwitch',
+      killSwitch,
+      'true, or { paths } with the file names of service workers your site used before, relative to the output root',
+      "killSwitch: { paths: ['service-worker.js'] }",
+    )
+  }
+  return [...new Set([SW_FILE, ...((paths as string[] | undefined) ?? [])])]
 }
 
 function resolveFallbackOptions(fallback: unknown): ResolvedOptions['fallback'] {

@@ -27,6 +27,13 @@ export interface FallbackPages {
   contentSecurityPolicy: string
 }
 
+/**
+ * Which of a deployment's files the service worker keeps as soon as it learns of the deployment (beyond the files
+ * tabs fetch, which it always keeps): every hashed file, the entry files, or none.
+ */
+export type PrecachePolicy = 'all' | 'entry' | 'none'
+export const PRECACHE_POLICIES: readonly PrecachePolicy[] = ['all', 'entry', 'none']
+
 /** Contents of `deploy-manifest.json`. Keys and lists are sorted, so identical builds give identical bytes. */
 export interface DeployManifest extends VersionStamp {
   schema: typeof MANIFEST_SCHEMA
@@ -43,6 +50,27 @@ export interface DeployManifest extends VersionStamp {
    * fallback sources matter where the host, not the worker, serves the fallback pages under the site's policy.
    */
   csp: { scriptSrc: string[]; styleSrc: string[] }
+  /** Which files the service worker keeps for this deployment when it learns of it. */
+  precache: PrecachePolicy
+  /**
+   * How long a deployment's caches outlive the last tab that ran it (ms): tabs in the back/forward cache are not
+   * listed among the open ones, yet may come back and need their files.
+   */
+  gracePeriodMs: number
+}
+
+/**
+ * What a host serves as deploy-manifest.json to remove the gatekeeper from every browser: `{ "schema": 1,
+ * "killSwitch": true }`, written by the build (option `killSwitch`) or by hand (see the README's runbook).
+ */
+export interface KillSwitchManifest {
+  schema: typeof MANIFEST_SCHEMA
+  killSwitch: true
+}
+
+/** Whether parsed JSON is the kill switch: any manifest of this schema with `killSwitch: true`. */
+export function isKillSwitch(json: unknown): json is KillSwitchManifest {
+  return isRecord(json) && json.schema === MANIFEST_SCHEMA && json.killSwitch === true
 }
 
 const VERSION_PATTERN = /^[\w.-]{1,64}$/
@@ -75,7 +103,9 @@ export function isNewer(candidate: VersionStamp, known: VersionStamp | null | un
  */
 export function readManifest(json: unknown): DeployManifest | undefined {
   if (!isRecord(json) || json.schema !== MANIFEST_SCHEMA) return undefined
-  const { version, builtAt, assetsDir, assets, entry, fallback, csp } = json
+  const { version, builtAt, assetsDir, assets, entry, fallback, csp, precache, gracePeriodMs } = json
+  if (!PRECACHE_POLICIES.includes(precache as PrecachePolicy)) return undefined
+  if (typeof gracePeriodMs !== 'number' || !Number.isFinite(gracePeriodMs) || gracePeriodMs < 0) return undefined
   if (!isValidVersion(version) || !isValidBuiltAt(builtAt)) return undefined
   if (typeof assetsDir !== 'string' || (assetsDir !== '' && !isRelativePath(assetsDir))) return undefined
   if (!isPathList(assets) || !isPathList(entry)) return undefined
@@ -97,6 +127,8 @@ export function readManifest(json: unknown): DeployManifest | undefined {
       contentSecurityPolicy: fallback.contentSecurityPolicy,
     },
     csp: { scriptSrc: [...csp.scriptSrc], styleSrc: [...csp.styleSrc] },
+    precache: precache as PrecachePolicy,
+    gracePeriodMs,
   }
 }
 

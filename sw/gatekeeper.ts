@@ -1,13 +1,24 @@
 /**
- * The gatekeeper's memory and its conversations with the host: which deployment is the newest, which tab runs
- * which, and when to read the host's manifest. Everything it needs from the worker's global scope comes in through
- * `WorkerEnvironment`, so it runs in unit tests exactly as in the browser.
+ * The gatekeeper's memory and its conversations with the host and the tabs: which deployment is the newest, which
+ * tab runs which, when to read the host's manifest, when a deployment's files may go. What is kept of each
+ * deployment is the store's business (deployments.ts). Everything it needs from the worker's global scope comes in
+ * through `WorkerEnvironment`, so it runs in unit tests exactly as in the browser.
  */
 import { PROTOCOL_SCHEMA, type StateReply, type TabMessage, type VersionChanged } from '../channel/protocol.js'
-import { isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
-import { isFresh, recordTab, type CheckOutcome, type GatekeeperState } from './state.js'
-import { chooseLocale } from '../manifest/locale.js'
-import { findFallbackPage, keepFallbackPages } from './fallback.js'
+import { isKillSwitch, isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
+import { classifyResponse } from './classify.js'
+import { createDeploymentStore, type DeploymentStore } from './deployments.js'
+import { buildReport, type StateReport } from './report.js'
+import {
+  countedTabs,
+  DEFAULT_GRACE_PERIOD_MS,
+  isFresh,
+  logEvent,
+  recordTab,
+  unusedVersions,
+  type CheckOutcome,
+  type GatekeeperState,
+} from './state.js'
 import type { Storage } from './storage.js'
 
 /**
@@ -16,6 +27,12 @@ import type { Storage } from './storage.js'
  * noticed by a later request is still confirmed within 10 s.
  */
 export const SUSPICION_QUIET_MS = 10_000
+
+/**
+ * A file served from a deployment's cache is checked with the host (a conditional HEAD) at most this often: the
+ * files of one route come in a burst, and one of them tells whether the deployment is still there.
+ */
+export const REVALIDATION_INTERVAL_MS = 10_000
 
 /** What the gatekeeper needs from the service worker's global scope. */
 export interface WorkerEnvironment {
@@ -31,14 +48,19 @@ export interface WorkerEnvironment {
   broadcast(message: VersionChanged): void
   /** Asks the browser to look for a new sw.js now, so a gatekeeper upgrade or a kill switch arrives with the deployment. */
   updateRegistration(): void
+  /** Removes the gatekeeper from this browser: every cache and record of it, and the registration. */
+  removeGatekeeper(): Promise<void>
   now(): number
+  sleep(ms: number): Promise<void>
 }
 
 /** The service worker's view of deployments and tabs. */
 export interface Gatekeeper {
+  /** What the worker keeps of each deployment. */
+  readonly deployments: DeploymentStore
   /** Reads the host's manifest (at install). Never rejects: a host that is down must not cost the install. */
   learnCurrentDeployment(): Promise<void>
-  /** Records what a tab says, checks if it asks for it, and answers with the newest deployment. */
+  /** Records what a tab says, looks at the host if its answer must be fresher, and answers with the newest deployment. */
   answer(tabId: string, message: TabMessage): Promise<StateReply>
   /**
    * A response to tab `tabId` suggested that its deployment is gone: confirm with a fresh manifest (unless a newer
@@ -49,66 +71,69 @@ export interface Gatekeeper {
   suspectNewDeployment(tabId?: string): Promise<VersionStamp | undefined>
   /** Whether `tabId` is a tab whose runtime has asked: one that will act on a `FILE_GONE`. */
   isKnownTab(tabId: string): Promise<boolean>
-  /** The deployments whose manifest lists `url`, newest first. */
-  versionsListing(url: string): Promise<readonly string[]>
-  /** Whether `url` is a deployment's hashed file: listed in a known manifest, or under a known assets directory. */
-  isVersionedAsset(url: string): Promise<boolean>
   /**
-   * The fallback page for a reader preferring `languages`: of deployment `version` when given and kept, else of
-   * the newest deployment that has one kept.
+   * File `url` was served to tab `tabId` from its deployment's cache, so the host was not asked: while that
+   * deployment is the newest known, ask the host whether the file is still there (at most once per
+   * `REVALIDATION_INTERVAL_MS`); if it is gone, that is a suspicion.
+   */
+  revalidate(url: string, destination: string, tabId: string): Promise<void>
+  /**
+   * The fallback page for a reader preferring `languages`: of deployment `version` when given and kept (waiting for
+   * a look in progress when `version` is being learned), else of the newest deployment that has one kept.
    */
   fallbackPage(languages: readonly string[], version?: string | null): Promise<Response | undefined>
-  /** Where the host serves the newest known deployment's fallback page for a reader preferring `languages`, or undefined. */
-  fallbackPageUrl(languages: readonly string[]): Promise<string | undefined>
-  /** The kept copy of the fallback page at `url` (any known deployment's, any locale; the query is ignored), or undefined. */
-  keptFallbackPage(url: string): Promise<Response | undefined>
+  /** Forgets tabs gone longer than the grace period, and deletes the caches of deployments no tab still runs. */
+  tidy(): Promise<void>
+  /** What the state page shows. */
+  report(): Promise<StateReport>
 }
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
 export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   let state: GatekeeperState
-  const loaded = env.storage.loadState().then((stored) => {
+  const loaded = env.storage.loadState(env.now()).then((stored) => {
     state = stored
   })
   // Every change is a function of the state as it is when the change lands, never of a copy read before an
   // await: events interleave at every await, and a change computed from an old copy would undo the others.
   let saving = Promise.resolve()
+  let removed = false
   const remember = (change: (current: GatekeeperState) => GatekeeperState) => {
     const next = (state = change(state))
-    saving = saving.then(() => env.storage.saveState(next))
+    if (!removed) saving = saving.then(() => env.storage.saveState(next)).catch(() => undefined)
     return saving
   }
+  const log = (what: string, detail: string) => void remember((current) => logEvent(current, env.now(), what, detail))
 
-  // Known manifests, newest first, and the index of their files, built once from storage.
-  let manifests: Promise<DeployManifest[]> | undefined
-  const knownManifests = () => (manifests ??= env.storage.loadManifests().catch(() => []))
-  const assetIndex = async () => {
-    const index = new Map<string, string[]>()
-    for (const manifest of await knownManifests()) {
-      for (const path of manifest.assets) {
-        const href = new URL(path, env.manifestUrl).href
-        index.set(href, [...(index.get(href) ?? []), manifest.version])
-      }
-    }
-    return index
-  }
-  let index: Promise<Map<string, string[]>> | undefined
-  const keepManifest = async (manifest: DeployManifest) => {
-    // Its fallback pages before the manifest, so that a kept deployment has them whenever the host could serve them.
-    await keepFallbackPages(manifest, env.manifestUrl, env.storage, (url) => env.fetch(url, { credentials: 'same-origin' }))
-    if ((await knownManifests()).some((kept) => kept.version === manifest.version)) return
-    await env.storage.saveManifest(manifest)
-    // The list as it is now, after the awaits: another deployment may have been kept meanwhile.
-    const known = await knownManifests()
-    manifests = Promise.resolve([manifest, ...known.filter((kept) => kept.version !== manifest.version)].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
-    index = undefined
+  const gracePeriod = async () => (await deployments.known())[0]?.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS
+  const deployments = createDeploymentStore({
+    storage: env.storage,
+    manifestUrl: env.manifestUrl,
+    fetch: env.fetch,
+    sleep: env.sleep,
+    log,
+    // Under storage pressure: deployments no tab still runs, the oldest first.
+    evictable: async () => {
+      await loaded
+      const kept = (await deployments.known()).map((manifest) => manifest.version).reverse()
+      return unusedVersions(kept, state.newest?.version, state.tabs)
+    },
+  })
+
+  const keep = async (manifest: DeployManifest) => {
+    const report = await deployments.keep(manifest)
+    const copied = report.copied > 0 ? ` (${report.copied} copied from an older deployment)` : ''
+    const failed = report.failed.length > 0 ? `; not kept: ${report.failed.join(', ')}` : ''
+    if (report.kept + report.failed.length > 0) log('precached', `${manifest.version}: ${report.kept} files${copied}${failed}`)
   }
 
   const learn = async (manifest: DeployManifest): Promise<CheckOutcome> => {
     await loaded
     const previous = state.newest
     if (!isNewer(manifest, previous)) {
-      if (previous?.version === manifest.version) await keepManifest(manifest)
+      if (previous?.version === manifest.version && !(await deployments.known()).some((kept) => kept.version === manifest.version)) {
+        await keep(manifest) // a restarted worker whose deployment cache was evicted: keep it again
+      }
       return 'unchanged'
     }
     const newest: VersionStamp = { version: manifest.version, builtAt: manifest.builtAt }
@@ -117,9 +142,12 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     if (previous) {
       env.broadcast({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: previous.version, to: newest })
       env.updateRegistration()
+      log('new deployment', `${previous.version} → ${manifest.version}`)
+    } else {
+      log('learned', manifest.version)
     }
-    // Tabs first; then the manifest and the fallback pages (the fallback route waits for a look in progress).
-    await keepManifest(manifest)
+    // Tabs first; then what is kept of the deployment (the fallback route waits for a look in progress).
+    await keep(manifest)
     return 'new-version'
   }
 
@@ -127,7 +155,15 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   let looking: Promise<CheckOutcome> | undefined
   const look = (cache: RequestCache) =>
     (looking ??= (async () => {
-      const outcome = await fetchManifest(env, cache).then((read) => (typeof read === 'string' ? read : learn(read)))
+      const read = await fetchManifest(env, cache)
+      if (read === 'kill-switch') {
+        removed = true
+        await saving
+        await env.removeGatekeeper()
+        return read
+      }
+      const outcome = typeof read === 'string' ? read : await learn(read)
+      if (outcome === 'unreachable' || outcome === 'invalid') log('check failed', `the manifest was ${outcome}`)
       await remember((current) => ({ ...current, lastCheck: { at: env.now(), outcome } }))
       return outcome
     })().finally(() => {
@@ -135,8 +171,25 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     }))
 
   let quietUntil = 0
+  let revalidatedAt = -Infinity
+
+  const suspectNewDeployment = async (tabId?: string) => {
+    await loaded
+    const tab = tabId === undefined ? undefined : state.tabs[tabId]
+    const newerThanTab = () => (tab && state.newest && isNewer(state.newest, tab) ? state.newest : undefined)
+    if (newerThanTab() || env.now() < quietUntil) return newerThanTab()
+    // `reload` goes past the HTTP cache and refreshes it, so later conditional checks start from the new ETag.
+    const outcome = await look('reload')
+    if (outcome !== 'new-version' && outcome !== 'kill-switch') {
+      quietUntil = env.now() + SUSPICION_QUIET_MS
+      log('suspicion dismissed', `the host still serves ${state.newest?.version ?? 'no manifest'}`)
+    }
+    return newerThanTab()
+  }
 
   return {
+    deployments,
+
     async learnCurrentDeployment() {
       await look('no-cache').catch(() => undefined)
     },
@@ -144,7 +197,8 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     async answer(tabId, message) {
       await loaded
       const openIds = await env.openTabIds()
-      await remember((current) => recordTab(current, tabId, message.tab, openIds, env.now()))
+      const grace = await gracePeriod()
+      await remember((current) => recordTab(current, tabId, message.tab, openIds, env.now(), grace))
       // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
       // page; a look already under way is joined, so its answer is the one given.
       const stale = !isFresh(state.lastCheck, message.maxAgeMs, env.now())
@@ -152,62 +206,55 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest, checkedAt: state.lastCheck?.at ?? null }
     },
 
-    async suspectNewDeployment(tabId) {
-      await loaded
-      const tab = tabId === undefined ? undefined : state.tabs[tabId]
-      const newerThanTab = () => (tab && state.newest && isNewer(state.newest, tab) ? state.newest : undefined)
-      if (newerThanTab() || env.now() < quietUntil) return newerThanTab()
-      // `reload` goes past the HTTP cache and refreshes it, so later conditional checks start from the new ETag.
-      const outcome = await look('reload')
-      if (outcome !== 'new-version') quietUntil = env.now() + SUSPICION_QUIET_MS
-      return newerThanTab()
-    },
+    suspectNewDeployment,
 
     async isKnownTab(tabId) {
       await loaded
       return Object.hasOwn(state.tabs, tabId)
     },
 
-    async versionsListing(url) {
-      return (await (index ??= assetIndex())).get(stripHash(url)) ?? []
+    async revalidate(url, destination, tabId) {
+      await loaded
+      const tab = state.tabs[tabId]
+      if (!tab || tab.version !== state.newest?.version || env.now() - revalidatedAt < REVALIDATION_INTERVAL_MS) return
+      revalidatedAt = env.now()
+      const response = await env.fetch(url, { method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' }).catch(() => undefined)
+      const facts = response && { status: response.status, contentType: response.headers.get('content-type') }
+      if (facts && classifyResponse({ destination, versioned: true }, facts) === 'version-gone') await suspectNewDeployment(tabId)
     },
 
     async fallbackPage(languages, version) {
-      // A page of a deployment this worker is learning right now (its tab asked) waits for that to finish.
-      if (version && looking && !(await knownManifests()).some((manifest) => manifest.version === version)) await looking
-      const manifests = await knownManifests()
-      const preferred = manifests.filter((manifest) => manifest.version === version)
-      return findFallbackPage([...preferred, ...manifests], languages, env.manifestUrl, env.storage)
+      const known = async () => (await deployments.known()).some((manifest) => manifest.version === version)
+      if (version && looking && !(await known())) await looking.catch(() => undefined)
+      return deployments.fallbackPage(languages, version)
     },
 
-    async keptFallbackPage(url) {
-      const page = new URL(url)
-      page.search = page.hash = ''
-      for (const manifest of await knownManifests()) {
-        const listed = Object.values(manifest.fallback.pages).some((path) => new URL(path, env.manifestUrl).href === page.href)
-        if (listed) return env.storage.matchFile(manifest.version, page.href)
+    async tidy() {
+      await loaded
+      if (removed) return
+      const openIds = await env.openTabIds()
+      const grace = await gracePeriod()
+      await remember((current) => ({ ...current, tabs: countedTabs(current.tabs, openIds, env.now(), grace) }))
+      for (const version of unusedVersions(await env.storage.keptVersions(), state.newest?.version, state.tabs)) {
+        await deployments.drop(version)
+        log('removed', `${version}: no tab has run it for the grace period (${grace} ms)`)
       }
-      return undefined
     },
 
-    async fallbackPageUrl(languages) {
-      const [newest] = await knownManifests()
-      if (!newest) return undefined
-      const { pages, defaultLocale } = newest.fallback
-      return new URL(pages[chooseLocale(languages, Object.keys(pages), defaultLocale)]!, env.manifestUrl).href
-    },
-
-    async isVersionedAsset(url) {
-      const href = stripHash(url)
-      if ((await (index ??= assetIndex())).has(href)) return true
-      return (await knownManifests()).some(
-        (manifest) => manifest.assetsDir !== '' && href.startsWith(new URL(manifest.assetsDir, env.manifestUrl).href),
+    async report() {
+      await loaded
+      const kept = await Promise.all(
+        (await deployments.known()).map(async (manifest) => ({ manifest, cache: await env.storage.summarize(manifest.version) })),
       )
+      return buildReport({ scope: env.scope, state, kept, openIds: await env.openTabIds() })
     },
   }
 }
 
-/** The host's manifest, or why there is none: `unreachable` (network error, non-2xx) or `invalid` (not a manifest). */
+/**
+ * The host's manifest, the kill switch, or why there is none: `unreachable` (network error, non-2xx) or `invalid`
+ * (not a manifest this worker reads).
+ */
 async function fetchManifest(env: WorkerEnvironment, cache: RequestCache): Promise<DeployManifest | CheckOutcome> {
   let response: Response
   try {
@@ -216,10 +263,7 @@ async function fetchManifest(env: WorkerEnvironment, cache: RequestCache): Promi
     return 'unreachable'
   }
   if (!response.ok) return 'unreachable'
-  return readManifest(await response.json().catch(() => undefined)) ?? 'invalid'
-}
-
-function stripHash(url: string): string {
-  const hash = url.indexOf('#')
-  return hash === -1 ? url : url.slice(0, hash)
+  const json: unknown = await response.json().catch(() => undefined)
+  if (isKillSwitch(json)) return 'kill-switch'
+  return readManifest(json) ?? 'invalid'
 }

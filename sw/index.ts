@@ -10,21 +10,26 @@ import { logError } from './log.js'
 import {
   handleDocument,
   handleFallbackRoute,
+  handleStateRoute,
   handleVersionedFile,
   matchDocument,
   matchFallbackRoute,
+  matchStateRoute,
   matchVersionedFile,
+  unlessBypassed,
 } from './routes.js'
 import { cacheStorage } from './storage.js'
 
 declare const self: ServiceWorkerGlobalScope
 
 export type { Gatekeeper } from './gatekeeper.js'
+export type { StateReport } from './report.js'
 
 /**
- * Adds the gatekeeper to this service worker: its routes (documents, versioned files), its answer to the tabs'
- * messages, and a first read of the host's manifest at install. Routes registered earlier keep precedence
- * (workbox-routing: the first matching route wins). Call once, at the top level of the worker script.
+ * Adds the gatekeeper to this service worker: its routes (documents, versioned files, its fallback and state
+ * pages), its answer to the tabs' messages, a first read of the host's manifest at install, and the removal of
+ * unused deployments' caches. Routes registered earlier keep precedence (workbox-routing: the first matching route
+ * wins). Call once, at the top level of the worker script.
  */
 export function addVersionGatekeeper(): Gatekeeper {
   const scope = self.registration.scope
@@ -44,14 +49,22 @@ export function addVersionGatekeeper(): Gatekeeper {
     updateRegistration() {
       self.registration.update().catch(() => undefined) // a failed update check is retried by the browser itself
     },
+    async removeGatekeeper() {
+      await storage.removeAll()
+      await self.registration.unregister()
+    },
     now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   })
 
-  registerRoute(matchFallbackRoute(scope), handleFallbackRoute(gatekeeper))
-  registerRoute(matchDocument, handleDocument(gatekeeper))
-  registerRoute(matchVersionedFile, handleVersionedFile(gatekeeper, storage))
+  registerRoute(unlessBypassed(matchStateRoute(scope)), handleStateRoute(gatekeeper))
+  registerRoute(unlessBypassed(matchFallbackRoute(scope)), handleFallbackRoute(gatekeeper))
+  registerRoute(unlessBypassed(matchDocument), handleDocument(gatekeeper))
+  registerRoute(unlessBypassed(matchVersionedFile), handleVersionedFile(gatekeeper, storage))
 
+  const tidy = () => gatekeeper.tidy().catch((error) => logError('removing unused deployments', error))
   self.addEventListener('install', (event) => event.waitUntil(gatekeeper.learnCurrentDeployment()))
+  self.addEventListener('activate', (event) => event.waitUntil(tidy()))
   self.addEventListener('message', (event) => {
     const message = readTabMessage(event.data)
     const tab = event.source
@@ -60,6 +73,7 @@ export function addVersionGatekeeper(): Gatekeeper {
       gatekeeper
         .answer(tab.id, message)
         .then((reply) => tab.postMessage(reply))
+        .then(tidy)
         .catch((error) => logError('answering a tab', error)),
     )
   })

@@ -1,10 +1,11 @@
 /**
- * The requests the gatekeeper answers, as workbox-routing routes. Only two kinds: documents (revalidated with the
- * host) and the app's versioned files (served from their deployment's cache, and read for signs of a deployment).
- * Every other request gets no route, so the browser handles it as if there were no service worker.
+ * The requests the gatekeeper answers, as workbox-routing routes: documents (revalidated with the host), the app's
+ * versioned files (served from their deployment's cache, and read for signs of a deployment), and two addresses of
+ * its own under the scope (the fallback page and the state page). Every other request gets no route, so the
+ * browser handles it as if there were no service worker; so does any request that asks to bypass the worker.
  */
 import type { RouteHandlerCallback, RouteMatchCallback } from 'workbox-core/types.js'
-import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, type FileGone } from '../channel/protocol.js'
+import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, STATE_ROUTE, type FileGone } from '../channel/protocol.js'
 import { parseAcceptLanguage } from '../manifest/locale.js'
 import { classifyResponse, isCacheable, VERSIONED_DESTINATIONS } from './classify.js'
 import type { Gatekeeper } from './gatekeeper.js'
@@ -12,6 +13,20 @@ import { logError } from './log.js'
 import type { Storage } from './storage.js'
 
 declare const self: ServiceWorkerGlobalScope
+
+/** A request that carries this header (any value) or this query parameter bypasses the worker: for debugging. */
+export const BYPASS_HEADER = 'x-version-gatekeeper-bypass'
+export const BYPASS_PARAMETER = 'version-gatekeeper-bypass'
+
+/** Whether a request asks to go to the network as if there were no service worker. */
+export function isBypassed(request: Request, url: URL): boolean {
+  return request.headers.has(BYPASS_HEADER) || url.searchParams.has(BYPASS_PARAMETER)
+}
+
+/** A match callback that never matches a request asking to bypass the worker. */
+export function unlessBypassed(match: RouteMatchCallback): RouteMatchCallback {
+  return (options) => !isBypassed(options.request, options.url) && match(options)
+}
 
 /** What a fail-open handler gets: the request, its event, and the one network request it may make. */
 interface HandlerContext {
@@ -55,7 +70,7 @@ export const matchDocument: RouteMatchCallback = ({ request }) =>
 export function handleDocument(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(
     async ({ request, network }) => {
-      const kept = await gatekeeper.keptFallbackPage(request.url)
+      const kept = await gatekeeper.deployments.keptFallbackPage(request.url)
       if (kept) return kept
       try {
         return await network()
@@ -86,7 +101,7 @@ export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallbac
     const languages = parseAcceptLanguage(url.searchParams.get('lang') ?? request.headers.get('accept-language'))
     const page = await gatekeeper.fallbackPage(languages, url.searchParams.get('version'))
     if (page) return page
-    const onHost = await gatekeeper.fallbackPageUrl(languages)
+    const onHost = await gatekeeper.deployments.fallbackPageUrl(languages)
     return onHost
       ? Response.redirect(onHost + url.search, 302)
       : new Response('No fallback page is known yet.', { status: 404, headers: { 'content-type': 'text/plain' } })
@@ -105,25 +120,44 @@ export const matchVersionedFile: RouteMatchCallback = ({ request, sameOrigin }) 
  * and kept. Every response from the host is also read for a sign that the tab's deployment is gone.
  */
 export function handleVersionedFile(gatekeeper: Gatekeeper, storage: Storage): RouteHandlerCallback {
+  const { deployments } = gatekeeper
   return failOpen(async ({ request, event, network }) => {
-    const versions = await gatekeeper.versionsListing(request.url)
+    const versions = await deployments.versionsListing(request.url)
     for (const version of versions) {
       const kept = await storage.matchFile(version, request)
-      if (kept) return kept
+      if (!kept) continue
+      // The host was not asked: make sure, in the background, that this deployment is still the one it serves.
+      if (event.clientId) event.waitUntil(gatekeeper.revalidate(request.url, request.destination, event.clientId).catch(() => undefined))
+      return kept
     }
     const response = await network()
     const requestFacts = {
       destination: request.destination,
-      versioned: versions.length > 0 || (await gatekeeper.isVersionedAsset(request.url)),
+      versioned: versions.length > 0 || (await deployments.isVersionedAsset(request.url)),
     }
     const responseFacts = { status: response.status, contentType: response.headers.get('content-type'), type: response.type }
     if (classifyResponse(requestFacts, responseFacts) === 'version-gone') {
       return answerGoneFile(gatekeeper, event, response)
     } else if (versions[0] && isCacheable(requestFacts, responseFacts)) {
-      event.waitUntil(storage.putFile(versions[0], request, response.clone()).catch((error) => logError('caching a file', error)))
+      event.waitUntil(deployments.putFile(versions[0], request, response.clone()).catch((error) => logError('caching a file', error)))
     }
     return response
   })
+}
+
+/** The state page's address under the scope: `__version-gatekeeper/state`. */
+export function matchStateRoute(scope: string): RouteMatchCallback {
+  const route = new URL(STATE_ROUTE, scope).pathname
+  return ({ url, sameOrigin, request }) => sameOrigin && url.pathname === route && request.method === 'GET'
+}
+
+/** What the worker knows, as JSON (see report.ts); never stored by any cache. */
+export function handleStateRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
+  return failOpen(async () =>
+    new Response(`${JSON.stringify(await gatekeeper.report(), null, 2)}\n`, {
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    }),
+  )
 }
 
 /**

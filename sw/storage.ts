@@ -15,6 +15,8 @@ export interface CacheNames {
   forVersion(version: string): string
   /** The version a cache belongs to, or undefined for the state cache and any cache that is not the gatekeeper's. */
   versionOf(cacheName: string): string | undefined
+  /** Whether a cache is one of this scope's gatekeeper caches (a version's or the state). */
+  owns(cacheName: string): boolean
 }
 
 /** Cache names for the scope URL `scope`. Versions cannot contain `:` or `#`, so names never collide. */
@@ -25,13 +27,22 @@ export function cacheNames(scope: string): CacheNames {
     state: `${prefix}#state`,
     forVersion: (version) => `${prefix}:${version}`,
     versionOf: (name) => (name.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : undefined),
+    owns: (name) => name === `${prefix}#state` || name.startsWith(`${prefix}:`),
   }
+}
+
+/** One deployment's cache as devtools would show it. */
+export interface CacheSummary {
+  name: string
+  entries: number
+  bytes: number
 }
 
 /** Reads and writes the gatekeeper's records in Cache Storage. */
 export interface Storage {
   readonly names: CacheNames
-  loadState(): Promise<GatekeeperState>
+  /** The stored state, migrated to this schema; `now` dates the migration event. */
+  loadState(now: number): Promise<GatekeeperState>
   saveState(state: GatekeeperState): Promise<void>
   /** Keeps a deployment's manifest in that deployment's cache, creating the cache. */
   saveManifest(manifest: DeployManifest): Promise<void>
@@ -39,8 +50,16 @@ export interface Storage {
   loadManifests(): Promise<DeployManifest[]>
   /** A file kept in `version`'s cache, or undefined. */
   matchFile(version: string, request: Request | string): Promise<Response | undefined>
-  /** Keeps a file in `version`'s cache. */
+  /** Keeps a file in `version`'s cache. Rejects with a QuotaExceededError when storage is full. */
   putFile(version: string, request: Request | string, response: Response): Promise<void>
+  /** The versions that have a cache, in no particular order. */
+  keptVersions(): Promise<string[]>
+  /** Deletes `version`'s cache: its manifest, its fallback pages and its files. */
+  dropVersion(version: string): Promise<void>
+  /** Entries and bytes of `version`'s cache. */
+  summarize(version: string): Promise<CacheSummary>
+  /** Deletes every cache of this scope's gatekeeper, the state included. */
+  removeAll(): Promise<void>
 }
 
 /** A `Storage` over `caches`. `manifestUrl` is where the host serves the manifest; it keys the stored copies. */
@@ -49,9 +68,9 @@ export function cacheStorage(caches: CacheStorage, scope: string, manifestUrl: s
   const stateKey = new URL('__version-gatekeeper/state.json', scope).href
   return {
     names,
-    async loadState() {
+    async loadState(now) {
       const stored = await (await caches.open(names.state)).match(stateKey)
-      return stored ? readState(await stored.json().catch(() => null)) : emptyState()
+      return stored ? readState(await stored.json().catch(() => null), now) : emptyState()
     },
     async saveState(state) {
       await (await caches.open(names.state)).put(stateKey, jsonResponse(state))
@@ -74,6 +93,26 @@ export function cacheStorage(caches: CacheStorage, scope: string, manifestUrl: s
     },
     async putFile(version, request, response) {
       await (await caches.open(names.forVersion(version))).put(request, response)
+    },
+    async keptVersions() {
+      return (await caches.keys()).map(names.versionOf).filter((version): version is string => version !== undefined)
+    },
+    async dropVersion(version) {
+      await caches.delete(names.forVersion(version))
+    },
+    async summarize(version) {
+      const name = names.forVersion(version)
+      const cache = await caches.open(name)
+      let bytes = 0
+      const requests = await cache.keys()
+      for (const request of requests) {
+        const response = await cache.match(request)
+        bytes += response ? (await response.arrayBuffer()).byteLength : 0
+      }
+      return { name, entries: requests.length, bytes }
+    },
+    async removeAll() {
+      await Promise.all((await caches.keys()).filter(names.owns).map((name) => caches.delete(name)))
     },
   }
 }

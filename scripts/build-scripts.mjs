@@ -1,0 +1,36 @@
+// Bundles the two scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
+// runtime (app-runtime/inline.ts, copied into every index.html) and the kill switch (sw/kill-switch.ts, written as
+// sw.js with `killSwitch: true`). Prints the runtime's size: every byte of it is paid by every visitor.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { gzipSync, brotliCompressSync } from 'node:zlib'
+import { build } from 'vite'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const outFile = new URL('../dist/app-runtime/inline.min.js', import.meta.url)
+
+/** One minified IIFE of `entry`, as a string. */
+async function bundle(entry) {
+  const result = await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: ['iife'], name: 'versionGatekeeper' } },
+  })
+  const [output] = Array.isArray(result) ? result : [result]
+  // The IIFE wrapper assigns nothing (the entries have no exports); no trailing newline, so the inlined tag is tidy.
+  return output.output.find((file) => file.type === 'chunk').code.trim()
+}
+
+const code = await bundle('app-runtime/inline.ts')
+if (code.split('__VERSION_GATEKEEPER_CONFIG__').length !== 2) {
+  throw new Error('inline runtime: expected exactly one __VERSION_GATEKEEPER_CONFIG__ placeholder in the bundle')
+}
+await mkdir(new URL('.', outFile), { recursive: true })
+await writeFile(outFile, code)
+await mkdir(new URL('../dist/sw/', import.meta.url), { recursive: true })
+await writeFile(new URL('../dist/sw/kill-switch.min.js', import.meta.url), `${await bundle('sw/kill-switch.ts')}\n`)
+console.log(
+  `inline runtime: ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip, ` +
+    `${brotliCompressSync(code).length} B brotli`,
+)
