@@ -18,6 +18,8 @@ export interface BrowserSession {
    * reach service workers' fetches in every engine: to make a host unreachable, the host refuses connections.
    */
   setOnline(online: boolean): Promise<void>
+  /** Stops every service worker of the browser, as the browser itself does when they idle. Chromium only. */
+  stopServiceWorkers(): Promise<void>
   close(): Promise<void>
 }
 

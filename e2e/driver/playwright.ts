@@ -24,6 +24,14 @@ export async function playwrightSession(browser: Browser, engine: Engine, option
     gatekeeperErrors: () => errors.filter((text) => text.includes(GATEKEEPER_PREFIX)),
     policyViolations: () => errors.filter((text) => /Content.Security.Policy/i.test(text)),
     setOnline: (online) => context.setOffline(!online),
+    async stopServiceWorkers() {
+      const [page] = context.pages()
+      if (engine !== 'chromium' || !page) throw new Error(`stopping service workers needs Chromium's devtools protocol and an open tab (${engine})`)
+      const devtools = await context.newCDPSession(page)
+      await devtools.send('ServiceWorker.enable')
+      await devtools.send('ServiceWorker.stopAllWorkers')
+      await devtools.detach()
+    },
     close: () => context.close(),
   }
 }

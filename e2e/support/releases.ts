@@ -14,17 +14,21 @@ const WORK_DIR = join(REPO_ROOT, '.tmp/e2e')
 const FIXTURES_DIR = join(REPO_ROOT, 'e2e/fixtures')
 const VITE_BIN = join(REPO_ROOT, 'node_modules/vite/bin/vite.js')
 
-/** The releases every fixture app is built in, in deployment order. */
+/** The releases a fixture app is built in, in deployment order. */
 export const RELEASES = ['v1', 'v2', 'v3'] as const
 export type Release = (typeof RELEASES)[number]
 
-/** Build variants of a fixture app: the same sources with other gatekeeper options. */
+/** Build variants of a fixture app: the same sources with other gatekeeper options, in some or all releases. */
 export const VARIANTS = {
   /** The plugin's defaults. */
-  default: {},
+  default: { env: {}, releases: RELEASES },
   /** Tabs ask for a check at every navigation a second apart: lets a test see checks without waiting 5 minutes. */
-  'quick-check': { FIXTURE_CHECK_INTERVAL: '1000' },
-} as const satisfies Record<string, Record<string, string>>
+  'quick-check': { env: { FIXTURE_CHECK_INTERVAL: '1000' }, releases: RELEASES },
+  /** Every hashed file precached, and a deployment's caches go 2 s after its last tab. */
+  lifecycle: { env: { FIXTURE_PRECACHE: 'all', FIXTURE_GRACE_PERIOD: '2000' }, releases: RELEASES },
+  /** The kill switch, deployed after a release of another variant. */
+  'kill-switch': { env: { FIXTURE_KILL_SWITCH: 'true' }, releases: ['v2'] },
+} as const satisfies Record<string, { env: Record<string, string>; releases: readonly Release[] }>
 export type Variant = keyof typeof VARIANTS
 
 export const FIXTURE_APPS = ['history-app'] as const
@@ -72,8 +76,9 @@ export function buildFixtureReleases(log: (line: string) => void = console.log):
   for (const app of FIXTURE_APPS) {
     const appDir = join(workspace, app)
     cpSync(join(FIXTURES_DIR, app), appDir, { recursive: true })
-    for (const [variant, env] of Object.entries(VARIANTS)) {
-      RELEASES.forEach((release, index) => {
+    for (const [variant, { env, releases }] of Object.entries(VARIANTS)) {
+      releases.forEach((release) => {
+        const index = RELEASES.indexOf(release)
         const target = join(outDir, app, variant, release)
         execFileSync(process.execPath, [VITE_BIN, 'build', '--logLevel', 'warn'], {
           cwd: appDir,
