@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { channelName, PROTOCOL_SCHEMA, type FileGone, type StateReply, type VersionChanged } from '../channel/protocol.js'
 import type { VersionStamp } from '../manifest/manifest.js'
 import { HANDLE_KEY, type RuntimeHandle } from './config.js'
-import { currentVersion, newerVersion, onNewerVersion } from './index.js'
+import { currentVersion, getState, newerVersion, onNewerVersion, type StateReport } from './index.js'
 
 const v1: VersionStamp = { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' }
 const v2: VersionStamp = { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' }
@@ -171,5 +171,61 @@ describe('version-gatekeeper/runtime', () => {
     tab.fromWorker(state(v3))
     expect(first.mock.calls).toEqual([[v2], [v3]])
     expect(second.mock.calls).toEqual([[v2]])
+  })
+})
+
+describe('getState', () => {
+  const report: StateReport = {
+    schema: 1,
+    scope: 'https://app.test/shop/',
+    workerStartedAt: '2026-11-02T09:00:00.000Z',
+    newest: v2,
+    lastCheck: { at: '2026-11-02T10:05:00.000Z', outcome: 'new-version' },
+    versions: [],
+    tabs: [],
+    events: [{ at: '2026-11-02T10:05:00.000Z', what: 'new deployment', detail: 'v1 → v2' }],
+  }
+  let network: ReturnType<typeof vi.fn<(url: string, init?: RequestInit) => Promise<Response>>>
+  beforeEach(() => {
+    network = vi.fn<(url: string, init?: RequestInit) => Promise<Response>>(async () =>
+      Response.json(report, { headers: { 'content-type': 'application/json; charset=utf-8' } }),
+    )
+    vi.stubGlobal('fetch', network)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it("reads the worker's state page under the app's base, past the HTTP cache", async () => {
+    page(v1)
+    expect(await getState()).toEqual(report)
+    expect(network).toHaveBeenCalledExactlyOnceWith('/shop/__version-gatekeeper/state', { cache: 'no-store' })
+  })
+
+  it('on a page without the runtime, answers undefined and asks nothing', async () => {
+    vi.stubGlobal('window', {})
+    expect(await getState()).toBeUndefined()
+    expect(network).not.toHaveBeenCalled()
+  })
+
+  it('outside a browser (no window), answers undefined', async () => {
+    expect(await getState()).toBeUndefined()
+    expect(network).not.toHaveBeenCalled()
+  })
+
+  it.each([
+    ['the HTML an SPA host serves when no worker answers', () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } })],
+    ['a 404', () => new Response('{}', { status: 404, headers: { 'content-type': 'application/json' } })],
+    ['JSON that does not parse', () => new Response('{"schema":', { headers: { 'content-type': 'application/json' } })],
+  ])('answers undefined for %s', async (_, answer) => {
+    page(v1)
+    network.mockImplementation(async () => answer())
+    expect(await getState()).toBeUndefined()
+  })
+
+  it('answers undefined when the request fails', async () => {
+    page(v1)
+    network.mockRejectedValue(new TypeError('Failed to fetch'))
+    expect(await getState()).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readManifest } from '../manifest/manifest.js'
-import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
+import { isKillSwitch, readManifest } from '../manifest/manifest.js'
+import { createManifest, hashedFiles, hashOutput, KILL_SWITCH_MANIFEST, serializeManifest, type EmittedFile } from './deploy-manifest.js'
 
 const output: EmittedFile[] = [
   { fileName: 'index.html', content: '<!doctype html><script src="/assets/index-3FK.js"></script>' },
@@ -66,6 +66,8 @@ describe('createManifest', () => {
     entry: new Set(['assets/b.js', 'assets/a.css']),
     fallback: { defaultLocale: 'en', pages: { en: 'fallback.1234abcd.en.html' }, contentSecurityPolicy: "default-src 'none'" },
     csp: { scriptSrc: ["'sha256-AAAA'"], styleSrc: ["'sha256-BBBB'"] },
+    precache: 'all' as const,
+    gracePeriodMs: 120_000,
   }
 
   it('lists every file once, sorted', () => {
@@ -84,6 +86,11 @@ describe('createManifest', () => {
     expect(manifest.csp).toEqual(input.csp)
   })
 
+  it('keeps the precache policy and the grace period as given', () => {
+    expect(createManifest(input)).toMatchObject({ precache: 'all', gracePeriodMs: 120_000 })
+    expect(createManifest({ ...input, precache: 'none', gracePeriodMs: 0 })).toMatchObject({ precache: 'none', gracePeriodMs: 0 })
+  })
+
   it('sorts the CSP source lists too, like every other list', () => {
     const manifest = createManifest({ ...input, csp: { scriptSrc: ["'sha256-b'", "'sha256-a'"], styleSrc: ["'sha256-d'", "'sha256-c'"] } })
     expect(manifest.csp).toEqual({ scriptSrc: ["'sha256-a'", "'sha256-b'"], styleSrc: ["'sha256-c'", "'sha256-d'"] })
@@ -100,11 +107,13 @@ describe('serializeManifest', () => {
       entry: ['assets/b.js'],
       fallback: { pages: { fr: 'fallback.2.fr.html', en: 'fallback.2.en.html' }, defaultLocale: 'en', contentSecurityPolicy: "default-src 'none'" },
       csp: { styleSrc: [], scriptSrc: ["'sha256-AAAA'"] },
+      precache: 'entry',
+      gracePeriodMs: 3_600_000,
     })
 
   it('sorts the keys at every depth', () => {
     const json = JSON.parse(serializeManifest(manifest()))
-    expect(Object.keys(json)).toEqual(['assets', 'assetsDir', 'builtAt', 'csp', 'entry', 'fallback', 'schema', 'version'])
+    expect(Object.keys(json)).toEqual(['assets', 'assetsDir', 'builtAt', 'csp', 'entry', 'fallback', 'gracePeriodMs', 'precache', 'schema', 'version'])
     expect(Object.keys(json.fallback)).toEqual(['contentSecurityPolicy', 'defaultLocale', 'pages'])
     expect(Object.keys(json.csp)).toEqual(['scriptSrc', 'styleSrc'])
     expect(Object.keys(json.fallback.pages)).toEqual(['en', 'fr'])
@@ -125,5 +134,17 @@ describe('serializeManifest', () => {
 
   it('reads back as the same manifest', () => {
     expect(readManifest(JSON.parse(serializeManifest(manifest())))).toEqual(manifest())
+  })
+})
+
+describe('the kill-switch manifest', () => {
+  it('is { "killSwitch": true, "schema": 1 }, keys sorted, with a final newline', () => {
+    expect(serializeManifest(KILL_SWITCH_MANIFEST)).toBe('{\n  "killSwitch": true,\n  "schema": 1\n}\n')
+  })
+
+  it('is what a running gatekeeper takes for the kill switch, and never for a deployment', () => {
+    const json: unknown = JSON.parse(serializeManifest(KILL_SWITCH_MANIFEST))
+    expect(isKillSwitch(json)).toBe(true)
+    expect(readManifest(json)).toBeUndefined()
   })
 })

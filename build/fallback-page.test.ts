@@ -215,11 +215,17 @@ describe('renderFallbackPage', () => {
     }
   })
 
-  it('depends on no other file: no external script, stylesheet, image or frame', () => {
+  it('depends on no other file: no external script, stylesheet, icon, image or frame', () => {
     const page = renderFallbackPage('a1b2c3', 'en', english)
-    expect(page).not.toMatch(/<(link|img|iframe|object|embed)\b/i)
+    expect(page).not.toMatch(/<(img|iframe|object|embed)\b/i)
     expect(page).not.toMatch(/<script[^>]*\ssrc=/i)
     expect(page).not.toMatch(/\surl\(/i)
+    const links = [...page.matchAll(/<link\b[^>]*>/gi)].map((match) => match[0])
+    for (const link of links) expect(link, link).toMatch(/\shref=["']?data:/i)
+  })
+
+  it('names an empty icon, so that no browser asks for /favicon.ico, which its own policy would block and report', () => {
+    expect(renderFallbackPage('a1b2c3', 'en', english)).toMatch(/<link\b[^>]*\brel=["']?icon["']?[^>]*\bhref=["']?data:/i)
   })
 })
 

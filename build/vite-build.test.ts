@@ -6,8 +6,9 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build, type InlineConfig } from 'vite'
-import { afterAll, describe, expect, it } from 'vitest'
-import { readManifest } from '../manifest/manifest.js'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { isKillSwitch, readManifest } from '../manifest/manifest.js'
+import { createInMemoryCaches } from '../sw/in-memory-caches.test-support.js'
 import { cspHash, inlineSources } from './fallback-page.js'
 import { versionGatekeeper } from 'version-gatekeeper/vite'
 
@@ -28,6 +29,8 @@ async function buildFixture(env: Record<string, string>, config: InlineConfig = 
 }
 
 const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8')
+/** The inline scripts of an HTML page (those without `src`). */
+const inlineScripts = (html: string) => [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]!)
 
 afterAll(async () => {
   await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
@@ -54,7 +57,6 @@ describe('vite build with versionGatekeeper()', () => {
   it("lists in the manifest's csp every inline script a page runs: index.html's runtime and the fallback pages' own", async () => {
     const out = await buildFixture({ VITE_RELEASE: 'v1' })
     const manifest = readManifest(JSON.parse(await read(out, 'deploy-manifest.json')))!
-    const inlineScripts = (html: string) => [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]!)
     const runtime = inlineScripts(await read(out, 'index.html'))
     expect(runtime).toHaveLength(1)
     const pages = await Promise.all(Object.values(manifest.fallback.pages).map((page) => read(out, page)))
@@ -118,5 +120,65 @@ describe('vite build with versionGatekeeper()', () => {
     await expect(buildFixture({}, { configFile: false, base: './', plugins: [versionGatekeeper()] })).rejects.toMatchObject({
       code: 'relative-base',
     })
+  })
+
+  it('writes the precache policy and the grace period into the manifest: entry and 1 hour by default, else as given', async () => {
+    const byDefault = readManifest(JSON.parse(await read(await buildFixture({ VITE_RELEASE: 'v1' }), 'deploy-manifest.json')))!
+    expect([byDefault.precache, byDefault.gracePeriodMs]).toEqual(['entry', 3_600_000])
+    const given = await buildFixture(
+      { VITE_RELEASE: 'v1' },
+      { configFile: false, plugins: [versionGatekeeper({ precache: 'all', gracePeriod: 2_000 })] },
+    )
+    const manifest = readManifest(JSON.parse(await read(given, 'deploy-manifest.json')))!
+    expect([manifest.precache, manifest.gracePeriodMs]).toEqual(['all', 2_000])
+    expect(manifest.version).not.toBe(byDefault.version)
+  })
+})
+
+describe('vite build with versionGatekeeper({ killSwitch })', () => {
+  /** Runs a built worker script in a fake worker global scope at `scope`, through install and activate. */
+  async function runWorker(code: string, scope: string, cacheNames: string[]) {
+    const caches = createInMemoryCaches()
+    for (const name of cacheNames) await caches.open(name)
+    const listeners = new Map<string, ((event: unknown) => void)[]>()
+    const self = {
+      registration: { scope, unregister: vi.fn(async () => true) },
+      skipWaiting: vi.fn(async () => undefined),
+      addEventListener: (type: string, listener: (event: unknown) => void) => listeners.set(type, [...(listeners.get(type) ?? []), listener]),
+    }
+    new Function('self', 'caches', code)(self, caches)
+    for (const type of ['install', 'activate']) {
+      const waited: Promise<unknown>[] = []
+      for (const listener of listeners.get(type) ?? []) listener({ waitUntil: (promise: Promise<unknown>) => waited.push(promise) })
+      await Promise.all(waited)
+    }
+    return { self, caches, listeners }
+  }
+
+  it('writes the kill switch at sw.js and at the older names given, and a kill-switch manifest', async () => {
+    const out = await buildFixture({ VITE_RELEASE: 'v2' }, { configFile: false, plugins: [versionGatekeeper({ killSwitch: { paths: ['old-sw.js'] } })] })
+    const manifest = await read(out, 'deploy-manifest.json')
+    expect(JSON.parse(manifest)).toEqual({ killSwitch: true, schema: 1 })
+    expect(Object.keys(JSON.parse(manifest))).toEqual(['killSwitch', 'schema'])
+    expect(isKillSwitch(JSON.parse(manifest))).toBe(true)
+    expect(await read(out, 'old-sw.js')).toBe(await read(out, 'sw.js'))
+    expect((await readdir(out)).filter((file) => file.startsWith('fallback.'))).toEqual([])
+  })
+
+  it('gives the pages no runtime: index.html runs no inline script and registers no worker', async () => {
+    const out = await buildFixture({ VITE_RELEASE: 'v2' }, { configFile: false, plugins: [versionGatekeeper({ killSwitch: true })] })
+    const html = await read(out, 'index.html')
+    expect(inlineScripts(html)).toEqual([])
+    expect(html).toContain('<script type="module"')
+  })
+
+  it("builds a worker that takes over, deletes its scope's gatekeeper caches, unregisters, and handles no fetch", async () => {
+    const out = await buildFixture({ VITE_RELEASE: 'v2' }, { configFile: false, plugins: [versionGatekeeper({ killSwitch: true })] })
+    const others = ['version-gatekeeper/admin/:v1', 'api-responses']
+    const worker = await runWorker(await read(out, 'sw.js'), 'https://app.test/', ['version-gatekeeper#state', 'version-gatekeeper:v1', ...others])
+    expect(worker.self.skipWaiting).toHaveBeenCalled()
+    expect((await worker.caches.keys()).sort()).toEqual(others.sort())
+    expect(worker.self.registration.unregister).toHaveBeenCalledTimes(1)
+    expect(worker.listeners.has('fetch')).toBe(false)
   })
 })

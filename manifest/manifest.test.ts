@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isNewer, isValidBuiltAt, isValidVersion, MANIFEST_SCHEMA, readManifest } from './manifest.js'
+import { isKillSwitch, isNewer, isValidBuiltAt, isValidVersion, MANIFEST_SCHEMA, PRECACHE_POLICIES, readManifest } from './manifest.js'
 
 const valid = () => ({
   schema: MANIFEST_SCHEMA,
@@ -14,6 +14,8 @@ const valid = () => ({
     contentSecurityPolicy: "default-src 'none'; script-src 'sha256-AAAA'",
   },
   csp: { scriptSrc: ["'sha256-BBBB'"], styleSrc: ["'sha256-CCCC'"] },
+  precache: 'entry' as const,
+  gracePeriodMs: 3_600_000,
 })
 
 describe('readManifest', () => {
@@ -43,6 +45,18 @@ describe('readManifest', () => {
     expect(readManifest({ ...valid(), assetsDir: '' })?.assetsDir).toBe('')
   })
 
+  it.each(PRECACHE_POLICIES)('reads the precache policy %s', (precache) => {
+    expect(readManifest({ ...valid(), precache })?.precache).toBe(precache)
+  })
+
+  it('reads a grace period of 0: caches go as soon as no tab runs the deployment', () => {
+    expect(readManifest({ ...valid(), gracePeriodMs: 0 })?.gracePeriodMs).toBe(0)
+  })
+
+  it('reads the kill switch as no manifest: it names no deployment', () => {
+    expect(readManifest({ schema: MANIFEST_SCHEMA, killSwitch: true })).toBeUndefined()
+  })
+
   it.each([
     ['another schema', { schema: 2 }],
     ['a schema given as a string', { schema: '1' }],
@@ -70,6 +84,15 @@ describe('readManifest', () => {
     ['a csp scriptSrc with a source that is not a string', { csp: { scriptSrc: ["'sha256-BBBB'", 7], styleSrc: [] } }],
     ['a csp without styleSrc', { csp: { scriptSrc: [] } }],
     ['a csp styleSrc with a source that is not a string', { csp: { scriptSrc: [], styleSrc: [null] } }],
+    ['no precache policy (a manifest written before policies existed)', { precache: undefined }],
+    ['an unknown precache policy', { precache: 'some' }],
+    ['a precache policy in another case', { precache: 'ALL' }],
+    ['a precache policy given as a boolean', { precache: true }],
+    ['no grace period', { gracePeriodMs: undefined }],
+    ['a negative grace period', { gracePeriodMs: -1 }],
+    ['a grace period given as text', { gracePeriodMs: '3600000' }],
+    ['a grace period that is not a number (NaN)', { gracePeriodMs: Number.NaN }],
+    ['an endless grace period (Infinity, which JSON cannot even hold)', { gracePeriodMs: Number.POSITIVE_INFINITY }],
   ])('refuses a manifest with %s', (_, change) => {
     expect(readManifest({ ...valid(), ...change })).toBeUndefined()
   })
@@ -106,6 +129,30 @@ describe('readManifest', () => {
 
   it.each([null, undefined, 'manifest', 42, [valid()]])('refuses %j, which is not an object', (json) => {
     expect(readManifest(json)).toBeUndefined()
+  })
+})
+
+describe('isKillSwitch', () => {
+  it('takes { schema: 1, killSwitch: true } for the kill switch', () => {
+    expect(isKillSwitch({ schema: MANIFEST_SCHEMA, killSwitch: true })).toBe(true)
+  })
+
+  it('ignores every other field: a hand-edited manifest with the flag still removes the gatekeeper', () => {
+    expect(isKillSwitch({ ...valid(), killSwitch: true })).toBe(true)
+  })
+
+  it.each([
+    ['a deployment manifest', valid()],
+    ['killSwitch false', { schema: MANIFEST_SCHEMA, killSwitch: false }],
+    ['killSwitch given as text', { schema: MANIFEST_SCHEMA, killSwitch: 'true' }],
+    ['killSwitch given as 1', { schema: MANIFEST_SCHEMA, killSwitch: 1 }],
+    ['another schema', { schema: 2, killSwitch: true }],
+    ['no schema', { killSwitch: true }],
+    ['an array', [{ schema: MANIFEST_SCHEMA, killSwitch: true }]],
+    ['null', null],
+    ['text', 'killSwitch'],
+  ])('does not take %s for the kill switch', (_, json) => {
+    expect(isKillSwitch(json)).toBe(false)
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseAcceptLanguage } from '../manifest/locale.js'
 import { MANIFEST_SCHEMA, type DeployManifest } from '../manifest/manifest.js'
-import { fallbackHeaders, findFallbackPage, keepFallbackPages } from './fallback.js'
+import { fallbackHeaders, findFallbackPage, keepFallbackPages, pagesToKeep } from './fallback.js'
 import { createInMemoryCaches } from './in-memory-caches.test-support.js'
 import { cacheStorage, type Storage } from './storage.js'
 
@@ -25,6 +25,8 @@ function manifest(version: string, builtAt: string, locales = ['de', 'en', 'he']
       contentSecurityPolicy: policyOf(version),
     },
     csp: { scriptSrc: [], styleSrc: [] },
+    precache: 'entry',
+    gracePeriodMs: 3_600_000,
   }
 }
 
@@ -88,17 +90,31 @@ describe('fallbackHeaders', () => {
   })
 })
 
+describe('pagesToKeep', () => {
+  it("names the page in the browser's language and the deployment's default page", () => {
+    expect(pagesToKeep(v1, ['de-AT', 'en'])).toEqual(['fallback.v1ab.de.html', 'fallback.v1ab.en.html'])
+    expect(pagesToKeep(v1, ['he'])).toEqual(['fallback.v1ab.he.html', 'fallback.v1ab.en.html'])
+  })
+
+  it('names the default page once when the browser speaks its language, or none that has a page', () => {
+    expect(pagesToKeep(v1, ['en-GB'])).toEqual(['fallback.v1ab.en.html'])
+    expect(pagesToKeep(v1, ['ko', 'ja'])).toEqual(['fallback.v1ab.en.html'])
+    expect(pagesToKeep(v1, [])).toEqual(['fallback.v1ab.en.html'])
+  })
+
+  it("follows the deployment's own default locale", () => {
+    expect(pagesToKeep(manifest('v3', '2026-11-03T10:00:00.000Z', ['de', 'fr'], 'de'), ['fr'])).toEqual(['fallback.v3ab.fr.html', 'fallback.v3ab.de.html'])
+  })
+})
+
 describe('keepFallbackPages', () => {
-  it("keeps every page of the deployment in that deployment's cache, fetched from URLs beside the manifest", async () => {
+  it("keeps the browser's page and the default one in that deployment's cache, fetched from URLs beside the manifest", async () => {
     const storage = newStorage()
     const h = host(v1)
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
-    expect(h.fetched.sort()).toEqual([
-      'https://app.test/shop/fallback.v1ab.de.html',
-      'https://app.test/shop/fallback.v1ab.en.html',
-      'https://app.test/shop/fallback.v1ab.he.html',
-    ])
-    for (const locale of ['de', 'en', 'he']) expect(await keptText(storage, v1, locale)).toBe(pageHtml('v1', locale))
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
+    expect(h.fetched.sort()).toEqual(['https://app.test/shop/fallback.v1ab.de.html', 'https://app.test/shop/fallback.v1ab.en.html'])
+    for (const locale of ['de', 'en']) expect(await keptText(storage, v1, locale)).toBe(pageHtml('v1', locale))
+    expect(await keptText(storage, v1, 'he')).toBeUndefined()
     expect(await storage.matchFile('v2', pageUrl(v1, 'en'))).toBeUndefined()
   })
 
@@ -110,7 +126,7 @@ describe('keepFallbackPages', () => {
         headers: { 'content-type': 'text/plain', 'cache-control': 'public, max-age=31536000', 'content-security-policy': 'script-src *' },
       }),
     )
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
     for (const locale of ['de', 'en']) {
       const kept = await storage.matchFile('v1', pageUrl(v1, locale))
       expect(kept?.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -125,7 +141,7 @@ describe('keepFallbackPages', () => {
     h.answer(pageUrl(v1, 'de'), () => {
       throw new TypeError('Failed to fetch')
     })
-    await expect(keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)).resolves.toBeUndefined()
+    await expect(keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])).resolves.toBeUndefined()
     expect(await keptText(storage, v1, 'de')).toBeUndefined()
     expect(await keptText(storage, v1, 'en')).toBe(pageHtml('v1', 'en'))
   })
@@ -134,7 +150,7 @@ describe('keepFallbackPages', () => {
     const storage = newStorage()
     const h = host(v1)
     h.answer(pageUrl(v1, 'de'), () => new Response(pageHtml('v1', 'de'), { status }))
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
     expect(await keptText(storage, v1, 'de')).toBeUndefined()
     expect(await keptText(storage, v1, 'en')).toBe(pageHtml('v1', 'en'))
   })
@@ -143,7 +159,7 @@ describe('keepFallbackPages', () => {
     const storage = newStorage()
     const h = host(v1)
     h.answer(pageUrl(v1, 'de'), () => new Response(plainIndexHtml, { headers: { 'content-type': 'text/html' } }))
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
     expect(await keptText(storage, v1, 'de')).toBeUndefined()
   })
 
@@ -151,7 +167,7 @@ describe('keepFallbackPages', () => {
     const storage = newStorage()
     const h = host(v1)
     h.answer(pageUrl(v1, 'de'), () => new Response(gatekeeperIndexHtml, { headers: { 'content-type': 'text/html' } }))
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
     // Kept, it would be served offline as the fallback: index.html under the fallback's strict policy, a blank page.
     expect(await keptText(storage, v1, 'de')).toBeUndefined()
   })
@@ -159,20 +175,20 @@ describe('keepFallbackPages', () => {
   it('does not fetch again the pages already kept', async () => {
     const storage = newStorage()
     const h = host(v1)
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
-    expect(h.fetched).toHaveLength(3)
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
-    expect(h.fetched).toHaveLength(3)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
+    expect(h.fetched).toHaveLength(2)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['de'])
+    expect(h.fetched).toHaveLength(2)
   })
 
   it('fetches again, next time, only the pages that could not be kept', async () => {
     const storage = newStorage()
     const h = host(v1)
     h.answer(pageUrl(v1, 'he'), () => new Response('busy', { status: 503 }))
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['he'])
     h.answer(pageUrl(v1, 'he'), () => new Response(pageHtml('v1', 'he')))
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
-    expect(h.fetched.slice(3)).toEqual([pageUrl(v1, 'he')])
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['he'])
+    expect(h.fetched.slice(2)).toEqual([pageUrl(v1, 'he')])
     expect(await keptText(storage, v1, 'he')).toBe(pageHtml('v1', 'he'))
   })
 
@@ -185,7 +201,7 @@ describe('keepFallbackPages', () => {
         throw new DOMException('quota', 'QuotaExceededError')
       },
     }
-    await expect(keepFallbackPages(v1, MANIFEST_URL, broken, host(v1).fetchPage)).resolves.toBeUndefined()
+    await expect(keepFallbackPages(v1, MANIFEST_URL, broken, host(v1).fetchPage, ['de'])).resolves.toBeUndefined()
   })
 })
 
@@ -257,7 +273,7 @@ describe('findFallbackPage', () => {
   it('the page found carries text/html, the policy of its own deployment and no-store', async () => {
     const storage = newStorage()
     const h = host(v1, v2)
-    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage)
+    await keepFallbackPages(v1, MANIFEST_URL, storage, h.fetchPage, ['he'])
     const page = await findFallbackPage([v2, v1], ['he'], MANIFEST_URL, storage)
     expect(await page?.text()).toBe(pageHtml('v1', 'he'))
     expect(page?.headers.get('content-type')).toMatch(/^text\/html\b/)

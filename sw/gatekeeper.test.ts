@@ -1,18 +1,27 @@
 import { describe, expect, it, vi } from 'vitest'
 import { PROTOCOL_SCHEMA, type Check, type VersionChanged } from '../channel/protocol.js'
-import { MANIFEST_SCHEMA, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
-import { createGatekeeper, SUSPICION_QUIET_MS, type WorkerEnvironment } from './gatekeeper.js'
-import { createInMemoryCaches } from './in-memory-caches.test-support.js'
-import { TAB_GRACE_MS } from './state.js'
-import { cacheStorage } from './storage.js'
+import { MANIFEST_SCHEMA, type DeployManifest, type PrecachePolicy, type VersionStamp } from '../manifest/manifest.js'
+import { createGatekeeper, REVALIDATION_INTERVAL_MS, SUSPICION_QUIET_MS, type WorkerEnvironment } from './gatekeeper.js'
+import { createInMemoryCaches, quotaExceeded } from './in-memory-caches.test-support.js'
+import { handleVersionedFile } from './routes.js'
+import { cacheStorage, type Storage } from './storage.js'
 
 const SCOPE = 'https://app.test/shop/'
 const MANIFEST_URL = 'https://app.test/shop/deploy-manifest.json'
 
 const v1: VersionStamp = { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' }
 const v2: VersionStamp = { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' }
+const v3: VersionStamp = { version: 'v3', builtAt: '2026-11-03T10:00:00.000Z' }
 
-function manifest(stamp: VersionStamp, assets = [`assets/index-${stamp.version}.js`]): DeployManifest {
+/** The grace period the test manifests set, unless a test sets its own. */
+const GRACE_MS = 30 * 60_000
+
+/** A deployment of `assets`; its first file is its entry. It precaches nothing unless told. */
+function manifest(
+  stamp: VersionStamp,
+  assets = [`assets/index-${stamp.version}.js`],
+  { precache = 'none' as PrecachePolicy, gracePeriodMs = GRACE_MS } = {},
+): DeployManifest {
   return {
     schema: MANIFEST_SCHEMA,
     ...stamp,
@@ -25,6 +34,8 @@ function manifest(stamp: VersionStamp, assets = [`assets/index-${stamp.version}.
       contentSecurityPolicy: `default-src 'none'; style-src 'sha256-${stamp.version}'`,
     },
     csp: { scriptSrc: [], styleSrc: [] },
+    precache,
+    gracePeriodMs,
   }
 }
 
@@ -32,6 +43,16 @@ function manifest(stamp: VersionStamp, assets = [`assets/index-${stamp.version}.
 const fallbackHtml = (url: string) => {
   const [, version, locale] = url.match(/fallback\.([^.]+)\.([^.]+)\.html$/) ?? []
   return `<!doctype html><html lang="${locale}" data-gatekeeper-fallback data-version="${version}"><p>${locale} ${version}</p></html>`
+}
+
+/** What the host serves for a hashed file: a script naming its URL, as a same-origin fetch in a worker sees it. */
+const fileResponse = (url: string, init: RequestInit | undefined) =>
+  basic(new Response(init?.method === 'HEAD' ? null : `/* ${url} */`, { headers: { 'content-type': 'text/javascript' } }))
+
+/** A response typed as a service worker's same-origin fetch gives it (`basic`; Node's own are `default`). */
+function basic(response: Response): Response {
+  Object.defineProperty(response, 'type', { value: 'basic' })
+  return response
 }
 
 /** The check interval the build writes into the pages by default (5 minutes). */
@@ -48,14 +69,17 @@ function deferred() {
 }
 
 /**
- * A host serving one answer for the manifest and the fallback pages of every version, a browser with a clock and
- * open tabs, and a gatekeeper over them.
+ * A host serving one answer for the manifest, the fallback pages of every version and every hashed file, a browser
+ * with a clock, open tabs and the languages `de, en`, and a gatekeeper over them. Removing the gatekeeper deletes
+ * its caches, as the worker's own `removeGatekeeper` does (and unregisters, which is only counted here).
  */
-function world(caches = createInMemoryCaches()) {
+function world(caches = createInMemoryCaches(), watch: (storage: Storage) => Storage = (storage) => storage) {
   let respond: () => Response = () => new Response(null, { status: 404 })
   let respondPage: (url: string) => Response | Promise<Response> = (url) => new Response(fallbackHtml(url), { headers: { 'content-type': 'text/html' } })
+  let respondFile: (url: string, init: RequestInit | undefined) => Response | Promise<Response> = fileResponse
   let hold: Promise<void> = Promise.resolve()
   let tabsHold: Promise<void> = Promise.resolve()
+  const storage = watch(cacheStorage(caches, SCOPE, MANIFEST_URL))
   const w = {
     clock: 1_000_000,
     openTabs: new Set<string>(),
@@ -64,8 +88,14 @@ function world(caches = createInMemoryCaches()) {
     get manifestRequests() {
       return w.requests.filter((request) => request.url === MANIFEST_URL)
     },
+    /** The requests for hashed files (GET and HEAD). */
+    get fileRequests() {
+      return w.requests.filter((request) => request.url.includes('/assets/'))
+    },
     broadcasts: [] as VersionChanged[],
     registrationUpdates: 0,
+    removals: 0,
+    slept: [] as number[],
     serve(served: DeployManifest | VersionStamp) {
       respond = () => Response.json('assets' in served ? served : manifest(served))
     },
@@ -73,12 +103,15 @@ function world(caches = createInMemoryCaches()) {
       respond = make
     },
     goOffline() {
-      respond = respondPage = () => {
+      respond = respondPage = respondFile = () => {
         throw new TypeError('Failed to fetch')
       }
     },
     answerPagesWith(make: (url: string) => Response | Promise<Response>) {
       respondPage = make
+    },
+    answerFilesWith(make: (url: string, init: RequestInit | undefined) => Response | Promise<Response>) {
+      respondFile = make
     },
     /** Holds the host's answers until the returned function is called. */
     holdHost() {
@@ -97,28 +130,42 @@ function world(caches = createInMemoryCaches()) {
     scope: SCOPE,
     manifestUrl: MANIFEST_URL,
     fetch: async (input, init) => {
-      w.requests.push({ url: String(input), init })
+      const url = String(input)
+      w.requests.push({ url, init })
       await hold
-      return String(input) === MANIFEST_URL ? respond() : respondPage(String(input))
+      return url === MANIFEST_URL ? respond() : url.includes('/assets/') ? respondFile(url, init) : respondPage(url)
     },
-    storage: cacheStorage(caches, SCOPE, MANIFEST_URL),
+    storage,
     openTabIds: async () => {
       await tabsHold
       return new Set(w.openTabs)
     },
     broadcast: (message) => w.broadcasts.push(message),
     updateRegistration: () => w.registrationUpdates++,
+    removeGatekeeper: async () => {
+      w.removals++
+      await storage.removeAll()
+    },
     now: () => w.clock,
+    sleep: async (ms) => {
+      w.slept.push(ms)
+    },
+    languages: () => ['de', 'en'],
   }
   return { w, env, caches, gatekeeper: createGatekeeper(env) }
 }
 
 /** A world whose gatekeeper read `stamp` at install. */
-async function installedOn(stamp: VersionStamp) {
-  const setup = world()
+async function installedOn(stamp: VersionStamp | DeployManifest, caches?: CacheStorage) {
+  const setup = world(caches)
   setup.w.serve(stamp)
   await setup.gatekeeper.learnCurrentDeployment()
   return setup
+}
+
+/** The events the gatekeeper logged, as the state page shows them (what and detail). */
+async function eventsOf(gatekeeper: ReturnType<typeof createGatekeeper>) {
+  return (await gatekeeper.report()).events.map(({ what, detail }) => [what, detail])
 }
 
 describe('createGatekeeper', () => {
@@ -204,7 +251,7 @@ describe('createGatekeeper', () => {
     const { w, env, gatekeeper } = await installedOn(v1)
     w.openTabs = new Set(['tab-a', 'tab-b', 'tab-c'])
     await Promise.all(['tab-a', 'tab-b', 'tab-c'].map((id) => gatekeeper.answer(id, startUp(v1))))
-    expect(Object.keys((await env.storage.loadState()).tabs).sort()).toEqual(['tab-a', 'tab-b', 'tab-c'])
+    expect(Object.keys((await env.storage.loadState(w.clock)).tabs).sort()).toEqual(['tab-a', 'tab-b', 'tab-c'])
   })
 
   it('a CHECK whose maxAgeMs covers the last check makes no request', async () => {
@@ -273,23 +320,23 @@ describe('createGatekeeper', () => {
     const { w, gatekeeper } = await installedOn(v1)
     w.serve(manifest(v2, ['assets/index-v2.js', 'assets/index-v1.js']))
     await gatekeeper.suspectNewDeployment()
-    expect(await gatekeeper.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual(['v2', 'v1'])
-    expect(await gatekeeper.versionsListing('https://app.test/shop/assets/index-v2.js#x')).toEqual(['v2'])
-    expect(await gatekeeper.versionsListing('https://app.test/assets/index-v1.js')).toEqual([])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual(['v2', 'v1'])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v2.js#x')).toEqual(['v2'])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/assets/index-v1.js')).toEqual([])
   })
 
   it('takes any file under a known assets directory for a versioned file, and nothing else', async () => {
     const { gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.isVersionedAsset('https://app.test/shop/assets/index-v1.js')).toBe(true)
-    expect(await gatekeeper.isVersionedAsset('https://app.test/shop/assets/lazy-Dx8.js')).toBe(true)
-    expect(await gatekeeper.isVersionedAsset('https://app.test/assets/lazy-Dx8.js')).toBe(false)
-    expect(await gatekeeper.isVersionedAsset('https://app.test/shop/logo.png')).toBe(false)
+    expect(await gatekeeper.deployments.isVersionedAsset('https://app.test/shop/assets/index-v1.js')).toBe(true)
+    expect(await gatekeeper.deployments.isVersionedAsset('https://app.test/shop/assets/lazy-Dx8.js')).toBe(true)
+    expect(await gatekeeper.deployments.isVersionedAsset('https://app.test/assets/lazy-Dx8.js')).toBe(false)
+    expect(await gatekeeper.deployments.isVersionedAsset('https://app.test/shop/logo.png')).toBe(false)
   })
 
   it('a worker that knows no manifest takes no file for versioned', async () => {
     const { gatekeeper } = world()
-    expect(await gatekeeper.isVersionedAsset('https://app.test/shop/assets/index-v1.js')).toBe(false)
-    expect(await gatekeeper.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual([])
+    expect(await gatekeeper.deployments.isVersionedAsset('https://app.test/shop/assets/index-v1.js')).toBe(false)
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual([])
   })
 
   it('after a restart the worker still knows the newest version, the tabs and the files', async () => {
@@ -303,8 +350,8 @@ describe('createGatekeeper', () => {
     const restarted = world(first.caches)
     expect((await restarted.gatekeeper.answer('tab-c', startUp(v1))).newest).toEqual(v2)
     expect(restarted.w.requests).toEqual([])
-    expect(Object.keys((await restarted.env.storage.loadState()).tabs).sort()).toEqual(['tab-a', 'tab-b', 'tab-c'])
-    expect(await restarted.gatekeeper.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual(['v1'])
+    expect(Object.keys((await restarted.env.storage.loadState(restarted.w.clock)).tabs).sort()).toEqual(['tab-a', 'tab-b', 'tab-c'])
+    expect(await restarted.gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual(['v1'])
   })
 
   it('keeps the fallback pages of the deployment it learns at install, fetched beside the manifest', async () => {
@@ -352,7 +399,7 @@ describe('createGatekeeper', () => {
     await expect(gatekeeper.suspectNewDeployment()).resolves.toBeUndefined()
     expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
     expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v2)
-    expect(await gatekeeper.versionsListing('https://app.test/shop/assets/index-v2.js')).toEqual(['v2'])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v2.js')).toEqual(['v2'])
     // The older deployment's page still stands in.
     expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
   })
@@ -366,17 +413,26 @@ describe('createGatekeeper', () => {
     expect(await gatekeeper.fallbackPage(['de'])).toBeUndefined()
   })
 
-  it('fetches at a later check the pages it could not keep before, and not those it keeps', async () => {
+  it('fetches when a document asks the pages it could not keep before, and not those it keeps', async () => {
     const { w, gatekeeper } = world()
     w.serve(v1)
     w.answerPagesWith((url) => (url.endsWith('.de.html') ? new Response('busy', { status: 503 }) : new Response(fallbackHtml(url))))
     await gatekeeper.learnCurrentDeployment()
     expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.en.html'))
     w.answerPagesWith((url) => new Response(fallbackHtml(url)))
-    w.clock += 60_000
-    await gatekeeper.answer('tab-a', check(v1, 5_000))
-    expect(w.requests.slice(3).map((request) => request.url)).toEqual([MANIFEST_URL, 'https://app.test/shop/fallback.v1.de.html'])
+    await gatekeeper.deployments.keepFallbackPageFor(['de-CH', 'de'])
+    expect(w.requests.slice(3).map((request) => request.url)).toEqual(['https://app.test/shop/fallback.v1.de.html'])
     expect(await (await gatekeeper.fallbackPage(['de']))?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
+  })
+
+  it("keeps, when a document asks, the page of its reader's language beside the browser's own", async () => {
+    const { w, gatekeeper } = world()
+    w.serve({ ...manifest(v1), fallback: { ...manifest(v1).fallback, pages: { ...manifest(v1).fallback.pages, fr: 'fallback.v1.fr.html' } } })
+    await gatekeeper.learnCurrentDeployment()
+    await gatekeeper.deployments.keepFallbackPageFor(['fr'])
+    await gatekeeper.deployments.keepFallbackPageFor(['fr'])
+    expect(w.requests.filter((request) => request.url.endsWith('.fr.html'))).toHaveLength(1)
+    expect(await (await gatekeeper.fallbackPage(['fr']))?.text()).toBe(fallbackHtml('fallback.v1.fr.html'))
   })
 
   it("a fallback page asked for a deployment that is being learned right now waits for it, and is that deployment's", async () => {
@@ -409,7 +465,7 @@ describe('answering a CHECK', () => {
     const { w, env, gatekeeper } = await installedOn(v2)
     w.clock += 1_000
     await gatekeeper.answer('tab-a', startUp(v1))
-    expect((await env.storage.loadState()).tabs['tab-a']).toEqual({ version: 'v1', builtAt: v1.builtAt, seenAt: w.clock })
+    expect((await env.storage.loadState(w.clock)).tabs['tab-a']).toEqual({ version: 'v1', builtAt: v1.builtAt, seenAt: w.clock })
   })
 
   it("tells the tab when the worker last looked at the host: the look's time, not the answer's", async () => {
@@ -562,12 +618,12 @@ describe('isKnownTab', () => {
     expect(await world(first.caches).gatekeeper.isKnownTab('tab-a')).toBe(true)
   })
 
-  it('forgets a tab closed TAB_GRACE_MS ago', async () => {
+  it("forgets a tab closed the newest manifest's grace period ago", async () => {
     const { w, gatekeeper } = await installedOn(v1)
     w.openTabs = new Set(['tab-a'])
     await gatekeeper.answer('tab-a', startUp(v1))
     w.openTabs = new Set(['tab-b'])
-    w.clock += TAB_GRACE_MS
+    w.clock += GRACE_MS
     await gatekeeper.answer('tab-b', startUp(v1))
     expect(await gatekeeper.isKnownTab('tab-a')).toBe(false)
     expect(await gatekeeper.isKnownTab('tab-b')).toBe(true)
@@ -576,20 +632,20 @@ describe('isKnownTab', () => {
 
 describe('fallbackPageUrl', () => {
   it('is unknown before the worker knows a deployment', async () => {
-    expect(await world().gatekeeper.fallbackPageUrl([])).toBeUndefined()
+    expect(await world().gatekeeper.deployments.fallbackPageUrl([])).toBeUndefined()
   })
 
   it("is where the host serves the newest known deployment's page in its default locale", async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
     w.serve(v2)
     await gatekeeper.suspectNewDeployment()
-    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
   })
 
   it("is in the reader's language when the deployment has a page for it", async () => {
     const { gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.fallbackPageUrl(['de-CH', 'en'])).toBe('https://app.test/shop/fallback.v1.de.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl(['de-CH', 'en'])).toBe('https://app.test/shop/fallback.v1.de.html')
   })
 
   it("follows the deployment's default locale", async () => {
@@ -598,7 +654,7 @@ describe('fallbackPageUrl', () => {
     const { w, gatekeeper } = world()
     w.serve(german)
     await gatekeeper.learnCurrentDeployment()
-    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.de.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.de.html')
   })
 
   it('is known even when none of the pages could be kept: the host may still serve them', async () => {
@@ -607,14 +663,14 @@ describe('fallbackPageUrl', () => {
     w.answerPagesWith(() => new Response('busy', { status: 503 }))
     await gatekeeper.learnCurrentDeployment()
     expect(await gatekeeper.fallbackPage(['en'])).toBeUndefined()
-    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v1.en.html')
   })
 
   it('does not go back to an older deployment while the host serves one during a rolling deploy', async () => {
     const { w, gatekeeper } = await installedOn(v2)
     w.serve(v1)
     await gatekeeper.suspectNewDeployment()
-    expect(await gatekeeper.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
+    expect(await gatekeeper.deployments.fallbackPageUrl([])).toBe('https://app.test/shop/fallback.v2.en.html')
   })
 })
 
@@ -624,10 +680,10 @@ describe('keptFallbackPage', () => {
     w.serve(v2)
     await gatekeeper.suspectNewDeployment()
     const requests = w.requests.length
-    const page = await gatekeeper.keptFallbackPage('https://app.test/shop/fallback.v1.de.html?from=%2Fshop%2Forders&lang#top')
+    const page = await gatekeeper.deployments.keptFallbackPage('https://app.test/shop/fallback.v1.de.html?from=%2Fshop%2Forders&lang#top')
     expect(await page?.text()).toBe(fallbackHtml('fallback.v1.de.html'))
     expect(page?.headers.get('content-security-policy')).toBe(manifest(v1).fallback.contentSecurityPolicy)
-    expect(await (await gatekeeper.keptFallbackPage('https://app.test/shop/fallback.v2.en.html'))?.text()).toBe(fallbackHtml('fallback.v2.en.html'))
+    expect(await (await gatekeeper.deployments.keptFallbackPage('https://app.test/shop/fallback.v2.en.html'))?.text()).toBe(fallbackHtml('fallback.v2.en.html'))
     expect(w.requests).toHaveLength(requests)
   })
 
@@ -641,7 +697,7 @@ describe('keptFallbackPage', () => {
       'https://app.test/shop/assets/index-v1.js',
       MANIFEST_URL,
     ]) {
-      expect(await gatekeeper.keptFallbackPage(url), url).toBeUndefined()
+      expect(await gatekeeper.deployments.keptFallbackPage(url), url).toBeUndefined()
     }
   })
 
@@ -650,12 +706,12 @@ describe('keptFallbackPage', () => {
     w.serve(v1)
     w.answerPagesWith((url) => (url.endsWith('.de.html') ? new Response('busy', { status: 503 }) : new Response(fallbackHtml(url))))
     await gatekeeper.learnCurrentDeployment()
-    expect(await gatekeeper.keptFallbackPage('https://app.test/shop/fallback.v1.de.html')).toBeUndefined()
-    expect(await gatekeeper.keptFallbackPage('https://app.test/shop/fallback.v1.en.html')).toBeDefined()
+    expect(await gatekeeper.deployments.keptFallbackPage('https://app.test/shop/fallback.v1.de.html')).toBeUndefined()
+    expect(await gatekeeper.deployments.keptFallbackPage('https://app.test/shop/fallback.v1.en.html')).toBeDefined()
   })
 
   it('gives nothing before the worker knows a deployment', async () => {
-    expect(await world().gatekeeper.keptFallbackPage('https://app.test/shop/fallback.v1.de.html')).toBeUndefined()
+    expect(await world().gatekeeper.deployments.keptFallbackPage('https://app.test/shop/fallback.v1.de.html')).toBeUndefined()
   })
 })
 
@@ -687,5 +743,592 @@ describe('learning a new deployment', () => {
     pages.release()
     await suspicion
     expect(await (await page)?.text()).toBe(fallbackHtml('fallback.v2.de.html'))
+  })
+})
+
+describe('precaching what the gatekeeper learns', () => {
+  const older = manifest(v1, ['assets/index-v1.js', 'assets/shared.js', 'assets/lazy-v1.js'], { precache: 'all' })
+  const newer = manifest(v2, ['assets/index-v2.js', 'assets/shared.js', 'assets/lazy-v1.js'], { precache: 'all' })
+
+  it("keeps the files of the deployment's policy as soon as it learns it, and logs how many", async () => {
+    const { w, gatekeeper } = await installedOn(older)
+    expect(w.fileRequests.map((request) => request.url).sort()).toEqual([
+      'https://app.test/shop/assets/index-v1.js',
+      'https://app.test/shop/assets/lazy-v1.js',
+      'https://app.test/shop/assets/shared.js',
+    ])
+    expect(await eventsOf(gatekeeper)).toEqual([
+      ['learned', 'v1'],
+      ['precached', 'v1: 3 files'],
+    ])
+  })
+
+  it('copies the files that did not change from the deployment before, and says so', async () => {
+    const { w, env, gatekeeper } = await installedOn(older)
+    w.serve(newer)
+    await gatekeeper.suspectNewDeployment()
+    expect(w.fileRequests.map((request) => request.url).slice(3)).toEqual(['https://app.test/shop/assets/index-v2.js'])
+    expect(await (await env.storage.matchFile('v2', 'https://app.test/shop/assets/shared.js'))?.text()).toBe('/* https://app.test/shop/assets/shared.js */')
+    expect((await eventsOf(gatekeeper)).slice(2)).toEqual([
+      ['new deployment', 'v1 → v2'],
+      ['precached', 'v2: 3 files (2 copied from an older deployment)'],
+    ])
+  })
+
+  it('tells the tabs of a new deployment before it precaches its files', async () => {
+    const { w, gatekeeper } = await installedOn(older)
+    w.serve(newer)
+    const broadcastsWhenFilesWereAsked: number[] = []
+    w.answerFilesWith((url, init) => {
+      broadcastsWhenFilesWereAsked.push(w.broadcasts.length)
+      return fileResponse(url, init)
+    })
+    await gatekeeper.suspectNewDeployment()
+    expect(broadcastsWhenFilesWereAsked).toEqual([1])
+  })
+
+  it('learns a deployment whose files fail, after retrying them, and logs the files it could not keep', async () => {
+    const { w, gatekeeper } = world()
+    w.serve(older)
+    w.answerFilesWith((url, init) => (url.endsWith('lazy-v1.js') ? new Response('oops', { status: 500 }) : fileResponse(url, init)))
+    await gatekeeper.learnCurrentDeployment()
+    expect(w.fileRequests.filter((request) => request.url.endsWith('lazy-v1.js'))).toHaveLength(3)
+    expect(w.slept).toEqual([500, 1000])
+    expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v1)
+    expect(await eventsOf(gatekeeper)).toContainEqual(['precached', 'v1: 2 files; not kept: assets/lazy-v1.js'])
+  })
+
+  it('logs a deployment none of whose files could be kept', async () => {
+    const { w, gatekeeper } = world()
+    w.serve(older)
+    w.answerFilesWith(() => new Response('gone', { status: 404 }))
+    await gatekeeper.learnCurrentDeployment()
+    expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['precached', 'v1: 0 files; not kept: assets/index-v1.js, assets/lazy-v1.js, assets/shared.js'])
+  })
+
+  it('logs nothing for a deployment whose policy names no file', async () => {
+    const { gatekeeper } = await installedOn(v1)
+    expect(await eventsOf(gatekeeper)).toEqual([['learned', 'v1']])
+  })
+
+  it('a restarted worker whose deployment cache was evicted keeps the deployment again at its next look', async () => {
+    const first = await installedOn(older)
+    await first.env.storage.dropVersion('v1')
+    const restarted = world(first.caches)
+    restarted.w.serve(older)
+    restarted.w.clock += CHECK_INTERVAL_MS
+    await restarted.gatekeeper.answer('tab-a', startUp(v1))
+    expect(restarted.w.broadcasts).toEqual([])
+    expect((await restarted.gatekeeper.deployments.known()).map((kept) => kept.version)).toEqual(['v1'])
+    expect(await restarted.env.storage.matchFile('v1', 'https://app.test/shop/assets/lazy-v1.js')).toBeDefined()
+  })
+
+  it('does not precache the files of a deployment again at every look', async () => {
+    const { w, gatekeeper } = await installedOn(older)
+    const files = w.fileRequests.length
+    w.clock += CHECK_INTERVAL_MS
+    await gatekeeper.answer('tab-a', startUp(v1))
+    expect(w.manifestRequests).toHaveLength(2)
+    expect(w.fileRequests).toHaveLength(files)
+  })
+})
+
+describe('the event log', () => {
+  it('logs a check that found no manifest, and one that found something else', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.goOffline()
+    w.clock += CHECK_INTERVAL_MS
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.answerWith(() => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }))
+    w.clock += CHECK_INTERVAL_MS
+    await gatekeeper.answer('tab-a', startUp(v1))
+    expect((await eventsOf(gatekeeper)).slice(1)).toEqual([
+      ['check failed', 'the manifest was unreachable'],
+      ['check failed', 'the manifest was invalid'],
+    ])
+  })
+
+  it('logs a suspicion the host did not confirm, naming the deployment it still serves', async () => {
+    const { gatekeeper } = await installedOn(v1)
+    await gatekeeper.suspectNewDeployment()
+    expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['suspicion dismissed', 'the host still serves v1'])
+  })
+
+  it('dates each event by the clock, and keeps the log across restarts', async () => {
+    const first = await installedOn(v1)
+    const learnedAt = first.w.clock
+    first.w.clock += 60_000
+    first.w.serve(v2)
+    await first.gatekeeper.suspectNewDeployment()
+    const restarted = world(first.caches)
+    expect((await restarted.gatekeeper.report()).events.map(({ at, what }) => [at, what])).toEqual([
+      [new Date(learnedAt).toISOString(), 'learned'],
+      [new Date(learnedAt + 60_000).toISOString(), 'new deployment'],
+    ])
+  })
+
+  it('logs the migration of the records a previous release of the gatekeeper left', async () => {
+    const caches = createInMemoryCaches()
+    const stateCache = await caches.open('version-gatekeeper/shop/#state')
+    await stateCache.put(
+      'https://app.test/shop/__version-gatekeeper/state.json',
+      Response.json({ schema: 1, newest: v1, tabs: { old: { version: 'v1', seenAt: 1 } }, lastCheck: null }),
+    )
+    const { w, gatekeeper } = world(caches)
+    const report = await gatekeeper.report()
+    expect(report.newest).toEqual(v1)
+    expect(report.events).toEqual([{ at: new Date(w.clock).toISOString(), what: 'migrated', detail: 'state schema 1 to 2' }])
+  })
+})
+
+describe('tidy', () => {
+  /**
+   * A worker that learned v1 (grace period 10 minutes) with tab-a on it, then v2 (grace period `grace`); then tab-a
+   * is gone (closed, or in the back/forward cache) and tab-b runs v2. tab-a was last seen at `closedAt`.
+   */
+  async function movedOn(grace = 2 * 60_000) {
+    const setup = await installedOn(manifest(v1, undefined, { gracePeriodMs: 10 * 60_000 }))
+    const { w, gatekeeper } = setup
+    w.openTabs = new Set(['tab-a'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.serve(manifest(v2, undefined, { gracePeriodMs: grace }))
+    await gatekeeper.suspectNewDeployment('tab-a')
+    w.openTabs = new Set(['tab-b'])
+    await gatekeeper.answer('tab-b', startUp(v2))
+    return { ...setup, closedAt: w.clock }
+  }
+  const kept = async (env: WorkerEnvironment) => (await env.storage.keptVersions()).sort()
+
+  it("keeps the deployment a tab ran until the newest manifest's grace period has passed since the tab was last seen", async () => {
+    const { w, env, gatekeeper } = await movedOn(2 * 60_000)
+    w.clock += 2 * 60_000 - 1
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v1', 'v2'])
+    w.clock += 1
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v2'])
+  })
+
+  it("follows the grace period of the newest manifest, not the one of the deployment it deletes", async () => {
+    const { w, env, gatekeeper } = await movedOn(0)
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v2'])
+  })
+
+  it('forgets a deleted deployment: its files are no longer listed, and the state page no longer shows it', async () => {
+    const { w, gatekeeper } = await movedOn()
+    w.clock += 2 * 60_000
+    await gatekeeper.tidy()
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v1.js')).toEqual([])
+    expect((await gatekeeper.report()).versions.map((version) => version.version)).toEqual(['v2'])
+  })
+
+  it('logs each deployment it deletes, with the grace period', async () => {
+    const { w, gatekeeper } = await movedOn()
+    w.clock += 2 * 60_000
+    await gatekeeper.tidy()
+    expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['removed', 'v1: no tab has run it for the grace period (120000 ms)'])
+  })
+
+  it('never deletes a deployment an open tab runs, however long ago it started', async () => {
+    const { w, env, gatekeeper } = await movedOn()
+    w.openTabs = new Set(['tab-a', 'tab-b'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.clock += 24 * 60 * 60_000
+    await gatekeeper.tidy()
+    w.clock += 24 * 60 * 60_000
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v1', 'v2'])
+  })
+
+  it('never deletes the newest deployment, even when no tab runs it', async () => {
+    const { w, env, gatekeeper } = await movedOn()
+    w.openTabs = new Set()
+    w.clock += 24 * 60 * 60_000
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v2'])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v2.js')).toEqual(['v2'])
+  })
+
+  it('deletes, at once, a deployment no tab has run (only tabs have a grace period)', async () => {
+    const { w, env, gatekeeper } = await installedOn(v1)
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v2'])
+  })
+
+  it('forgets the tabs gone longer than the grace period', async () => {
+    const { w, gatekeeper } = await movedOn()
+    w.openTabs = new Set()
+    w.clock += 2 * 60_000
+    await gatekeeper.tidy()
+    expect(await gatekeeper.isKnownTab('tab-a')).toBe(false)
+    expect(await gatekeeper.isKnownTab('tab-b')).toBe(false)
+    expect((await gatekeeper.report()).tabs).toEqual([])
+  })
+
+  it('deletes the cache of a deployment whose manifest it never kept (a precache cut short)', async () => {
+    const { env, gatekeeper } = await installedOn(v1)
+    await env.storage.putFile('v0', 'https://app.test/shop/assets/index-v0.js', new Response('v0()'))
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v1'])
+  })
+
+  it('with a single deployment and no tab, deletes nothing', async () => {
+    const { w, env, gatekeeper } = await installedOn(v1)
+    w.clock += 24 * 60 * 60_000
+    await gatekeeper.tidy()
+    expect(await kept(env)).toEqual(['v1'])
+  })
+})
+
+describe('storage pressure', () => {
+  it("to keep a file, deletes the oldest deployments no tab runs first, never the newest nor a tab's", async () => {
+    const v0: VersionStamp = { version: 'v0', builtAt: '2026-10-31T10:00:00.000Z' }
+    const dropped = new Set<string>()
+    let full = false
+    const caches = createInMemoryCaches({
+      beforePut: () => {
+        // Full until both v0 and v2 are gone.
+        if (full && !(dropped.has('v0') && dropped.has('v2'))) throw quotaExceeded()
+      },
+    })
+    const { w, env, gatekeeper } = world(caches, (storage) => ({
+      ...storage,
+      dropVersion: async (version) => {
+        dropped.add(version)
+        return storage.dropVersion(version)
+      },
+    }))
+    for (const stamp of [v0, v1, v2, v3]) {
+      w.serve(stamp)
+      await gatekeeper.suspectNewDeployment()
+    }
+    w.openTabs = new Set(['tab-a'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    full = true
+    await gatekeeper.deployments.putFile('v3', new Request('https://app.test/shop/assets/lazy-v3.js'), new Response('lazy()'))
+    expect((await eventsOf(gatekeeper)).filter(([what]) => what === 'evicted')).toEqual([
+      ['evicted', 'v0: storage was full'],
+      ['evicted', 'v2: storage was full'],
+    ])
+    expect((await env.storage.keptVersions()).sort()).toEqual(['v1', 'v3'])
+    expect(await (await env.storage.matchFile('v3', 'https://app.test/shop/assets/lazy-v3.js'))?.text()).toBe('lazy()')
+  })
+
+  it('with nothing to delete, the file is not kept, and the newest and the tabs\' deployments stay', async () => {
+    let full = false
+    const { w, env, gatekeeper } = world(
+      createInMemoryCaches({
+        beforePut: () => {
+          if (full) throw quotaExceeded()
+        },
+      }),
+    )
+    w.serve(v1)
+    await gatekeeper.learnCurrentDeployment()
+    w.openTabs = new Set(['tab-a'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    full = true
+    await expect(
+      gatekeeper.deployments.putFile('v2', new Request('https://app.test/shop/assets/lazy-v2.js'), new Response('lazy()')),
+    ).rejects.toMatchObject({ name: 'QuotaExceededError' })
+    expect((await env.storage.keptVersions()).sort()).toEqual(['v1', 'v2'])
+  })
+})
+
+describe('the kill switch', () => {
+  const KILL_SWITCH = { schema: 1, killSwitch: true }
+
+  /** A worker on v1 with tab-a open, that counts the state it saves from now on; then the host serves `served`. */
+  async function killedBy(served: unknown) {
+    const saves = { count: 0 }
+    const setup = world(createInMemoryCaches(), (storage) => ({
+      ...storage,
+      saveState: async (state) => {
+        saves.count++
+        return storage.saveState(state)
+      },
+    }))
+    setup.w.serve(v1)
+    await setup.gatekeeper.learnCurrentDeployment()
+    setup.w.openTabs = new Set(['tab-a'])
+    await setup.gatekeeper.answer('tab-a', startUp(v1))
+    setup.w.answerWith(() => Response.json(served))
+    setup.w.clock += CHECK_INTERVAL_MS
+    return { ...setup, saves }
+  }
+
+  it('removes the gatekeeper once, though several tabs asked at the same time, and tells no tab', async () => {
+    const { w, caches, gatekeeper } = await killedBy(KILL_SWITCH)
+    const release = w.holdHost()
+    const asked = Promise.all([
+      gatekeeper.answer('tab-a', startUp(v1)),
+      gatekeeper.answer('tab-b', startUp(v1)),
+      gatekeeper.suspectNewDeployment('tab-a'),
+    ])
+    release()
+    await asked
+    expect(w.removals).toBe(1)
+    expect(w.manifestRequests).toHaveLength(2)
+    expect(w.broadcasts).toEqual([])
+    expect(w.registrationUpdates).toBe(0)
+    expect(await caches.keys()).toEqual([])
+  })
+
+  it('saves nothing once it removed the gatekeeper: no record of it comes back', async () => {
+    const { w, caches, gatekeeper, saves } = await killedBy(KILL_SWITCH)
+    await gatekeeper.suspectNewDeployment('tab-a')
+    const savesBefore = saves.count
+    w.openTabs = new Set(['tab-a', 'tab-b'])
+    await gatekeeper.answer('tab-b', startUp(v1))
+    await gatekeeper.tidy()
+    w.clock += SUSPICION_QUIET_MS
+    await gatekeeper.suspectNewDeployment('tab-b')
+    expect(saves.count).toBe(savesBefore)
+    expect(await caches.keys()).toEqual([])
+  })
+
+  it('is obeyed whatever else the manifest holds (a hand-edited one)', async () => {
+    const { w, gatekeeper } = await killedBy({ ...manifest(v2), killSwitch: true })
+    await gatekeeper.suspectNewDeployment('tab-a')
+    expect(w.removals).toBe(1)
+    expect(w.broadcasts).toEqual([])
+  })
+
+  it('read at install, removes the gatekeeper before it keeps anything', async () => {
+    const { w, caches, gatekeeper } = world()
+    w.answerWith(() => Response.json(KILL_SWITCH))
+    await expect(gatekeeper.learnCurrentDeployment()).resolves.toBeUndefined()
+    expect(w.removals).toBe(1)
+    expect(w.requests.map((request) => request.url)).toEqual([MANIFEST_URL])
+    expect(await caches.keys()).toEqual([])
+  })
+
+  it('is not set off by killSwitch: false, which is an invalid manifest', async () => {
+    const { w, gatekeeper } = await killedBy({ schema: 1, killSwitch: false })
+    await gatekeeper.suspectNewDeployment('tab-a')
+    expect(w.removals).toBe(0)
+    expect((await eventsOf(gatekeeper)).at(-2)).toEqual(['check failed', 'the manifest was invalid'])
+  })
+
+  it('leaves no cache behind for the files the tabs it still controls fetch until they navigate', async () => {
+    // The removed worker keeps controlling its open tabs until their next document load; their lazy files still
+    // pass through it. Whatever it does with them must not recreate a cache no gatekeeper will ever delete.
+    const { w, env, caches, gatekeeper } = await killedBy(KILL_SWITCH)
+    await gatekeeper.suspectNewDeployment('tab-a')
+    expect(w.removals).toBe(1)
+    const FILE = 'https://app.test/shop/assets/index-v1.js'
+    vi.stubGlobal('fetch', async () => fileResponse(FILE, undefined))
+    try {
+      const waited: Promise<unknown>[] = []
+      const request = { url: FILE, method: 'GET', destination: 'script', headers: new Headers() } as unknown as Request
+      const event = { clientId: 'tab-a', waitUntil: (promise: Promise<unknown>) => waited.push(promise) } as unknown as FetchEvent
+      const response = await handleVersionedFile(gatekeeper, env.storage)({ request, url: new URL(FILE), event })
+      expect(response.status).toBe(200)
+      await Promise.all(waited)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(await caches.keys()).toEqual([])
+  })
+})
+
+describe('revalidate', () => {
+  const FILE = 'https://app.test/shop/assets/index-v1.js'
+  const OTHER_FILE = 'https://app.test/shop/assets/lazy-v1.js'
+  const heads = (w: ReturnType<typeof world>['w']) => w.fileRequests.filter((request) => request.init?.method === 'HEAD')
+
+  /** A worker on v1 with tab-a, a tab of v1, known to it. */
+  async function withTabOnV1() {
+    const setup = await installedOn(v1)
+    setup.w.openTabs = new Set(['tab-a'])
+    await setup.gatekeeper.answer('tab-a', startUp(v1))
+    return setup
+  }
+
+  it('asks the host whether the file is still there with a HEAD that goes past the HTTP cache', async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(heads(w)).toEqual([{ url: FILE, init: expect.objectContaining({ method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' }) }])
+  })
+
+  it(`asks at most once per ${REVALIDATION_INTERVAL_MS} ms, whatever the file`, async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    expect(REVALIDATION_INTERVAL_MS).toBe(10_000)
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    await gatekeeper.revalidate(OTHER_FILE, 'script', 'tab-a')
+    w.clock += REVALIDATION_INTERVAL_MS - 1
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(heads(w)).toHaveLength(1)
+    w.clock += 1
+    await gatekeeper.revalidate(OTHER_FILE, 'script', 'tab-a')
+    expect(heads(w).map((request) => request.url)).toEqual([FILE, OTHER_FILE])
+  })
+
+  it('asks nothing for a tab on an older deployment than the newest known: that one is known to be gone already', async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    const requests = w.requests.length
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(w.requests).toHaveLength(requests)
+  })
+
+  it('asks nothing for a tab that never checked in', async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    await gatekeeper.revalidate(FILE, 'script', 'tab-unknown')
+    expect(heads(w)).toEqual([])
+  })
+
+  it('a revalidation it skipped does not count against the interval', async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    await gatekeeper.revalidate(FILE, 'script', 'tab-unknown')
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(heads(w)).toHaveLength(1)
+  })
+
+  it.each([
+    ['404', () => new Response(null, { status: 404 })],
+    ['410', () => new Response(null, { status: 410 })],
+    ['HTML for a script (an SPA host)', () => new Response(null, { headers: { 'content-type': 'text/html; charset=utf-8' } })],
+  ])('a file answered %s is a suspicion: a newer manifest confirms the deployment, told to every tab', async (_, answer) => {
+    const { w, gatekeeper } = await withTabOnV1()
+    w.answerFilesWith(answer)
+    w.serve(v2)
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(w.manifestRequests.at(-1)?.init).toMatchObject({ cache: 'reload' })
+    expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
+    expect(w.registrationUpdates).toBe(1)
+  })
+
+  it('a 404 the manifest does not confirm is dismissed and silences suspicions for a while', async () => {
+    const { w, gatekeeper } = await withTabOnV1()
+    w.answerFilesWith(() => new Response(null, { status: 404 }))
+    await gatekeeper.revalidate(FILE, 'script', 'tab-a')
+    expect(w.broadcasts).toEqual([])
+    expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['suspicion dismissed', 'the host still serves v1'])
+    const requests = w.manifestRequests.length
+    await gatekeeper.suspectNewDeployment('tab-a')
+    expect(w.manifestRequests).toHaveLength(requests)
+  })
+
+  it.each([
+    ['still there (200)', () => fileResponse(FILE, { method: 'HEAD' })],
+    ['answered 503 (a host in trouble)', () => new Response(null, { status: 503 })],
+    [
+      'unreachable',
+      () => {
+        throw new TypeError('Failed to fetch')
+      },
+    ],
+  ])('a file %s is no suspicion: the manifest is not asked for', async (_, answer) => {
+    const { w, gatekeeper } = await withTabOnV1()
+    w.answerFilesWith(answer)
+    const requests = w.manifestRequests.length
+    await expect(gatekeeper.revalidate(FILE, 'script', 'tab-a')).resolves.toBeUndefined()
+    expect(w.manifestRequests).toHaveLength(requests)
+  })
+})
+
+describe('report', () => {
+  it('shows the kept deployments newest first, with their policy, their tabs and their caches as they are', async () => {
+    const { w, env, gatekeeper } = await installedOn(manifest(v1, undefined, { precache: 'entry' }))
+    w.openTabs = new Set(['tab-a', 'tab-b'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    await gatekeeper.answer('tab-b', startUp(v2))
+    w.openTabs = new Set(['tab-b'])
+    const report = await gatekeeper.report()
+    expect(report.scope).toBe(SCOPE)
+    expect(report.workerStartedAt).toBe(new Date(1_000_000).toISOString())
+    expect(report.newest).toEqual(v2)
+    expect(report.versions).toEqual([
+      { version: 'v2', builtAt: v2.builtAt, newest: true, tabs: 1, precache: 'none', cache: await env.storage.summarize('v2') },
+      { version: 'v1', builtAt: v1.builtAt, newest: false, tabs: 1, precache: 'entry', cache: await env.storage.summarize('v1') },
+    ])
+    // v1: its manifest, the two fallback pages (de, en) and its entry file; v2: no file.
+    expect(report.versions.map((version) => [version.cache.name, version.cache.entries])).toEqual([
+      ['version-gatekeeper/shop/:v2', 3],
+      ['version-gatekeeper/shop/:v1', 4],
+    ])
+    expect(report.tabs).toEqual([
+      { id: 'tab-a', version: 'v1', seenAt: new Date(w.clock).toISOString(), open: false },
+      { id: 'tab-b', version: 'v2', seenAt: new Date(w.clock).toISOString(), open: true },
+    ])
+    expect(report.lastCheck).toEqual({ at: new Date(w.clock).toISOString(), outcome: 'new-version' })
+  })
+
+  it('counts for a deployment only the tabs still counted: none gone longer than the grace period', async () => {
+    // StateReport.versions[].tabs: "Tabs still counted that run it (open, or closed less than the grace period
+    // ago)". The state page is often the first request after a quiet spell, when no CHECK has pruned the tabs yet.
+    const { w, gatekeeper } = await installedOn(v1)
+    w.openTabs = new Set(['tab-a'])
+    await gatekeeper.answer('tab-a', startUp(v1))
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    w.openTabs = new Set()
+    w.clock += 2 * GRACE_MS
+    const report = await gatekeeper.report()
+    expect(report.versions.map(({ version, tabs }) => ({ version, tabs }))).toEqual([
+      { version: 'v2', tabs: 0 },
+      { version: 'v1', tabs: 0 },
+    ])
+  })
+
+  it('of a worker that knows nothing yet, is empty', async () => {
+    const report = await world().gatekeeper.report()
+    expect(report).toMatchObject({ newest: null, lastCheck: null, versions: [], tabs: [], events: [] })
+  })
+
+  it('tells when this instance of the worker started: a restarted one, its own start', async () => {
+    const { w, env, gatekeeper } = await installedOn(v1)
+    w.clock += 60_000
+    const restarted = createGatekeeper(env) // the browser stopped the worker and started it again, on the same storage
+    w.clock += 5_000
+    expect((await restarted.report()).workerStartedAt).toBe(new Date(1_060_000).toISOString())
+    expect((await gatekeeper.report()).workerStartedAt).toBe(new Date(1_000_000).toISOString())
+  })
+})
+
+describe('a worker in trouble of its own', () => {
+  it("records a failed look at install even when the host's answer comes before its stored state has loaded", async () => {
+    // The first read of Cache Storage after a start can take longer than a failed request (offline: at once).
+    const stateLoad = deferred()
+    const { w, gatekeeper } = world(createInMemoryCaches(), (storage) => ({
+      ...storage,
+      loadState: async (now) => {
+        await stateLoad.promise
+        return storage.loadState(now)
+      },
+    }))
+    w.goOffline()
+    const installing = gatekeeper.learnCurrentDeployment()
+    await new Promise((resolve) => setTimeout(resolve, 10)) // long enough for a failed request to come back
+    stateLoad.release()
+    await installing
+    const report = await gatekeeper.report()
+    expect(report.lastCheck).toEqual({ at: new Date(w.clock).toISOString(), outcome: 'unreachable' })
+    expect(report.events.map((event) => event.what)).toEqual(['check failed'])
+  })
+
+  it("answers a tab's CHECK when storage is full and nothing can be deleted to make room", async () => {
+    let full = false
+    const { w, gatekeeper } = world(
+      createInMemoryCaches({
+        beforePut: () => {
+          if (full) throw quotaExceeded()
+        },
+      }),
+    )
+    full = true
+    w.serve(v1)
+    await gatekeeper.learnCurrentDeployment()
+    w.openTabs = new Set(['tab-a'])
+    await expect(gatekeeper.answer('tab-a', startUp(v1))).resolves.toMatchObject({ type: 'STATE', newest: v1 })
   })
 })

@@ -1,10 +1,20 @@
 /**
  * Test support only: an in-memory stand-in for the parts of Cache Storage the gatekeeper uses (`open`, `keys`,
- * `match`, `put`), keyed by absolute URL. Entries are served as fresh clones, like the real one.
+ * `has`, `delete`; a cache's `match`, `put`, `keys`), keyed by absolute URL. Entries are served as fresh clones, like
+ * the real one; `open` creates the cache it names, like the real one.
  */
 
+/** Hooks a test may pass to make the fake misbehave as a real browser can. */
+export interface InMemoryCachesOptions {
+  /**
+   * Called before every `put`, with the cache's name and the entry's URL; whatever it throws, `put` rejects with
+   * (a `DOMException` named `QuotaExceededError` stands for a full storage).
+   */
+  beforePut?(cacheName: string, url: string): void
+}
+
 /** A `CacheStorage` held in a Map; create one per test, or share one to simulate a worker restart. */
-export function createInMemoryCaches(): CacheStorage {
+export function createInMemoryCaches(options: InMemoryCachesOptions = {}): CacheStorage {
   const store = new Map<string, Map<string, Response>>()
   const urlOf = (request: RequestInfo | URL) =>
     typeof request === 'string' ? new URL(request).href : request instanceof URL ? request.href : request.url
@@ -18,6 +28,7 @@ export function createInMemoryCaches(): CacheStorage {
         return cache.get(urlOf(request))?.clone()
       },
       async put(request, response) {
+        options.beforePut?.(name, urlOf(request))
         cache.set(urlOf(request), response)
       },
       async keys() {
@@ -27,7 +38,7 @@ export function createInMemoryCaches(): CacheStorage {
     return fake as Cache
   }
 
-  const fake: Pick<CacheStorage, 'open' | 'keys' | 'has'> = {
+  const fake: Pick<CacheStorage, 'open' | 'keys' | 'has' | 'delete'> = {
     async open(name) {
       return openCache(name)
     },
@@ -37,6 +48,14 @@ export function createInMemoryCaches(): CacheStorage {
     async has(name) {
       return store.has(name)
     },
+    async delete(name) {
+      return store.delete(name)
+    },
   }
   return fake as CacheStorage
+}
+
+/** The error a browser's Cache Storage rejects a `put` with when the origin's storage is full. */
+export function quotaExceeded(): DOMException {
+  return new DOMException('The quota has been exceeded.', 'QuotaExceededError')
 }

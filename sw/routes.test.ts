@@ -1,9 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { FALLBACK_ROUTE, PROTOCOL_SCHEMA } from '../channel/protocol.js'
+import type { RouteMatchCallback } from 'workbox-core/types.js'
+import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, STATE_ROUTE } from '../channel/protocol.js'
 import type { VersionStamp } from '../manifest/manifest.js'
+import type { DeploymentStore } from './deployments.js'
 import { fallbackHeaders } from './fallback.js'
 import type { Gatekeeper } from './gatekeeper.js'
-import { GONE_FILE_HOLD_MS, handleDocument, handleFallbackRoute, handleVersionedFile, matchFallbackRoute } from './routes.js'
+import type { StateReport } from './report.js'
+import {
+  BYPASS_HEADER,
+  BYPASS_PARAMETER,
+  GONE_FILE_HOLD_MS,
+  handleDocument,
+  handleFallbackRoute,
+  handleStateRoute,
+  handleVersionedFile,
+  isBypassed,
+  matchDocument,
+  matchFallbackRoute,
+  matchStateRoute,
+  matchVersionedFile,
+  unlessBypassed,
+} from './routes.js'
 import type { Storage } from './storage.js'
 
 const SCOPE = 'https://app.test/shop/'
@@ -17,12 +34,14 @@ const HOST_PAGE = 'https://app.test/shop/fallback.3e930377.en.html'
  * A gatekeeper that keeps one fallback page (or none), knows where the host serves one (or, given null, no deployment),
  * keeps `keptUrls` as fallback pages to answer navigations with, and records what it was asked for.
  */
-function fakeGatekeeper(kept: string | null = PAGE, { hostPage = HOST_PAGE as string | null, keptUrls = [] as string[] } = {}) {
+function fakeGatekeeper(kept: string | null = PAGE, { hostPage = HOST_PAGE as string | null, keptUrls = [] as string[], keeping = async () => undefined as void } = {}) {
   const asked: { languages: readonly string[]; version: string | null | undefined }[] = []
-  const gatekeeper = {
-    async fallbackPage(languages: readonly string[], version?: string | null) {
-      asked.push({ languages, version })
-      return kept === null ? undefined : new Response(kept, { headers: fallbackHeaders(POLICY) })
+  /** The languages the documents asked to keep a fallback page for. */
+  const keptFor: (readonly string[])[] = []
+  const deployments = {
+    async keepFallbackPageFor(languages: readonly string[]) {
+      keptFor.push(languages)
+      return keeping()
     },
     async fallbackPageUrl() {
       return hostPage ?? undefined
@@ -32,11 +51,24 @@ function fakeGatekeeper(kept: string | null = PAGE, { hostPage = HOST_PAGE as st
       page.search = ''
       return keptUrls.includes(page.href) ? new Response(PAGE, { headers: fallbackHeaders(POLICY) }) : undefined
     },
+  } satisfies Partial<DeploymentStore>
+  const gatekeeper = {
+    async fallbackPage(languages: readonly string[], version?: string | null) {
+      asked.push({ languages, version })
+      return kept === null ? undefined : new Response(kept, { headers: fallbackHeaders(POLICY) })
+    },
+    deployments: deployments as unknown as DeploymentStore,
   } satisfies Partial<Gatekeeper>
-  return { asked, gatekeeper: gatekeeper as unknown as Gatekeeper }
+  return { asked, keptFor, gatekeeper: gatekeeper as unknown as Gatekeeper }
 }
 
-const options = (request: Request) => ({ request, url: new URL(request.url), event: {} as ExtendableEvent })
+/** What a route handler gets: the request and its event, whose `waitUntil` promises are collected in `waited`. */
+const waited: Promise<unknown>[] = []
+const options = (request: Request) => ({
+  request,
+  url: new URL(request.url),
+  event: { waitUntil: (promise: Promise<unknown>) => waited.push(promise) } as unknown as ExtendableEvent,
+})
 const documentRequest = (acceptLanguage?: string) =>
   new Request('https://app.test/shop/orders/42', { headers: acceptLanguage === undefined ? {} : { 'accept-language': acceptLanguage } })
 
@@ -60,6 +92,34 @@ describe('handleDocument', () => {
     expect(network).toHaveBeenCalledTimes(1)
     expect(network.mock.calls[0]?.[1]).toMatchObject({ cache: 'no-cache' })
     expect(asked).toEqual([])
+  })
+
+  it("has the fallback page of the reader's languages kept, in the background, when the host answers", async () => {
+    const { keptFor, gatekeeper } = fakeGatekeeper()
+    network.mockResolvedValue(new Response('<p>app</p>', { status: 200 }))
+    waited.length = 0
+    const response = await handleDocument(gatekeeper)(options(documentRequest('fr-CA, fr;q=0.9')))
+    expect(await response.text()).toBe('<p>app</p>')
+    expect(waited).toHaveLength(1)
+    await Promise.all(waited)
+    expect(keptFor).toEqual([['fr-CA', 'fr']])
+  })
+
+  it('a fallback page that cannot be kept costs the document nothing', async () => {
+    const { gatekeeper } = fakeGatekeeper(PAGE, { keeping: () => Promise.reject(new DOMException('full', 'QuotaExceededError')) })
+    network.mockResolvedValue(new Response('<p>app</p>', { status: 200 }))
+    waited.length = 0
+    const response = await handleDocument(gatekeeper)(options(documentRequest('de')))
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('<p>app</p>')
+    await expect(Promise.all(waited)).resolves.toBeDefined()
+  })
+
+  it('offline, keeps no page: there is no host to fetch it from', async () => {
+    const { keptFor, gatekeeper } = fakeGatekeeper()
+    network.mockRejectedValue(new TypeError('Failed to fetch'))
+    await handleDocument(gatekeeper)(options(documentRequest('de')))
+    expect(keptFor).toEqual([])
   })
 
   it('a host in trouble (500) is not offline: its answer passes through', async () => {
@@ -98,7 +158,7 @@ describe('handleDocument', () => {
 
   it('offline, a failing fallback lookup gives the network error, and the host is not asked twice', async () => {
     const gatekeeper = {
-      keptFallbackPage: async () => undefined,
+      deployments: { keptFallbackPage: async () => undefined },
       fallbackPage: () => Promise.reject(new Error('cache broken')),
     } as unknown as Gatekeeper
     network.mockRejectedValue(new TypeError('Failed to fetch'))
@@ -125,7 +185,7 @@ describe('handleDocument', () => {
   })
 
   it('a failing lookup of the kept pages passes the navigation to the host, as if there were no service worker', async () => {
-    const gatekeeper = { keptFallbackPage: () => Promise.reject(new Error('cache broken')) } as unknown as Gatekeeper
+    const gatekeeper = { deployments: { keptFallbackPage: () => Promise.reject(new Error('cache broken')) } } as unknown as Gatekeeper
     network.mockResolvedValue(new Response('<p>app</p>', { status: 200 }))
     expect(await (await handleDocument(gatekeeper)(options(documentRequest('de')))).text()).toBe('<p>app</p>')
     expect(network).toHaveBeenCalledTimes(1)
@@ -239,8 +299,7 @@ describe('handleVersionedFile, for a file of a deployment that is gone', () => {
   function goneFileGatekeeper(newer: VersionStamp | null = v2) {
     const suspected: (string | undefined)[] = []
     const gatekeeper = {
-      versionsListing: async () => ['v1'],
-      isVersionedAsset: async () => true,
+      deployments: { versionsListing: async () => ['v1'], isVersionedAsset: async () => true } as unknown as DeploymentStore,
       isKnownTab: async (id: string) => id === 'tab-a',
       suspectNewDeployment: async (tabId?: string) => {
         suspected.push(tabId)
@@ -326,5 +385,239 @@ describe('handleVersionedFile, for a file of a deployment that is gone', () => {
     expect((await answer).status).toBe(503)
     expect(suspected).toEqual([])
     expect(posted).toEqual([])
+  })
+})
+
+/** A request as the worker sees it (Node's Request has no `destination` and cannot be a navigation). */
+function workerRequest(url: string, { destination = 'script', mode = 'no-cors', method = 'GET', headers = {} as Record<string, string> } = {}) {
+  return { url, method, mode, destination, headers: new Headers(headers) } as unknown as Request
+}
+const matchOptions = (request: Request, sameOrigin = true) => ({ request, url: new URL(request.url), sameOrigin, event: {} as ExtendableEvent })
+
+describe('bypassing the worker', () => {
+  const FILE = 'https://app.test/shop/assets/index-v1.js'
+
+  it.each([
+    ['the header, with any value', workerRequest(FILE, { headers: { [BYPASS_HEADER]: '1' } })],
+    ['the header, empty', workerRequest(FILE, { headers: { [BYPASS_HEADER]: '' } })],
+    ['the header, in other case', workerRequest(FILE, { headers: { 'X-Version-Gatekeeper-Bypass': 'yes' } })],
+    ['the query parameter, without a value', workerRequest(`${FILE}?${BYPASS_PARAMETER}`)],
+    ['the query parameter, among others', workerRequest(`${FILE}?a=1&${BYPASS_PARAMETER}=1#x`)],
+  ])('a request with %s bypasses the worker', (_, request) => {
+    expect(isBypassed(request, new URL(request.url))).toBe(true)
+  })
+
+  it.each([
+    ['no header and no parameter', workerRequest(FILE)],
+    ['a parameter of another name', workerRequest(`${FILE}?${BYPASS_PARAMETER}x=1`)],
+    ['the name in a parameter value', workerRequest(`${FILE}?debug=${BYPASS_PARAMETER}`)],
+    ['the name in the hash', workerRequest(`${FILE}#${BYPASS_PARAMETER}`)],
+  ])('a request with %s does not', (_, request) => {
+    expect(isBypassed(request, new URL(request.url))).toBe(false)
+  })
+
+  it('the names are the ones the README gives', () => {
+    expect([BYPASS_HEADER, BYPASS_PARAMETER]).toEqual(['x-version-gatekeeper-bypass', 'version-gatekeeper-bypass'])
+  })
+
+  const routes: [string, RouteMatchCallback, string, Partial<Parameters<typeof workerRequest>[1]>][] = [
+    ['documents', matchDocument, 'https://app.test/shop/orders/42', { mode: 'navigate', destination: 'document' }],
+    ['versioned files', matchVersionedFile, FILE, { destination: 'script' }],
+    ['the fallback route', matchFallbackRoute(SCOPE), `https://app.test/shop/${FALLBACK_ROUTE}?lang=de`, { mode: 'navigate', destination: 'document' }],
+    ['the state page', matchStateRoute(SCOPE), `https://app.test/shop/${STATE_ROUTE}`, { destination: '' }],
+  ]
+
+  it.each(routes)('the route for %s matches its requests, unless they ask to bypass the worker', (_, match, url, init) => {
+    const guarded = unlessBypassed(match)
+    const withQuery = new URL(url)
+    withQuery.searchParams.set(BYPASS_PARAMETER, '')
+    expect(guarded(matchOptions(workerRequest(url, init)))).toBe(true)
+    expect(guarded(matchOptions(workerRequest(withQuery.href, init)))).toBe(false)
+    expect(guarded(matchOptions(workerRequest(url, { ...init, headers: { [BYPASS_HEADER]: '1' } })))).toBe(false)
+  })
+
+  it('a bypassed request is not even looked at by the route', () => {
+    const match = vi.fn(() => true)
+    expect(unlessBypassed(match)(matchOptions(workerRequest(`${FILE}?${BYPASS_PARAMETER}`)))).toBe(false)
+    expect(match).not.toHaveBeenCalled()
+  })
+
+  it('a route that does not match still does not match', () => {
+    expect(unlessBypassed(() => false)(matchOptions(workerRequest(FILE)))).toBe(false)
+  })
+})
+
+describe('matchStateRoute', () => {
+  const match = matchStateRoute(SCOPE)
+  const at = (url: string, method = 'GET', sameOrigin = true) => match(matchOptions(workerRequest(url, { method }), sameOrigin)) as boolean
+
+  it('answers the state page under the scope', () => {
+    expect(new URL(STATE_ROUTE, SCOPE).href).toBe('https://app.test/shop/__version-gatekeeper/state')
+    expect(at('https://app.test/shop/__version-gatekeeper/state')).toBe(true)
+    expect(at('https://app.test/shop/__version-gatekeeper/state?pretty')).toBe(true)
+  })
+
+  it('leaves every other request alone', () => {
+    expect(at('https://app.test/__version-gatekeeper/state')).toBe(false)
+    expect(at('https://app.test/shop/__version-gatekeeper/state/x')).toBe(false)
+    expect(at('https://app.test/shop/__version-gatekeeper/fallback')).toBe(false)
+    expect(at('https://app.test/shop/__version-gatekeeper/state', 'POST')).toBe(false)
+    expect(at('https://other.test/shop/__version-gatekeeper/state', 'GET', false)).toBe(false)
+  })
+})
+
+describe('handleStateRoute', () => {
+  const report: StateReport = {
+    schema: 1,
+    scope: SCOPE,
+    workerStartedAt: '2026-11-02T09:00:00.000Z',
+    newest: { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' },
+    lastCheck: { at: '2026-11-02T10:05:00.000Z', outcome: 'new-version' },
+    versions: [],
+    tabs: [{ id: 'tab-a', version: 'v1', seenAt: '2026-11-02T10:00:00.000Z', open: true }],
+    events: [{ at: '2026-11-02T10:05:00.000Z', what: 'new deployment', detail: 'v1 → v2' }],
+  }
+  let network: ReturnType<typeof vi.fn<(request: Request) => Promise<Response>>>
+  beforeEach(() => {
+    network = vi.fn<(request: Request) => Promise<Response>>(async () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }))
+    vi.stubGlobal('fetch', network)
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+  })
+  const request = () => new Request(`https://app.test/shop/${STATE_ROUTE}`)
+
+  it('answers the report as JSON that no cache keeps, without asking the host', async () => {
+    const gatekeeper = { report: async () => report } as unknown as Gatekeeper
+    const response = await handleStateRoute(gatekeeper)(options(request()))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(await response.json()).toEqual(report)
+    expect(network).not.toHaveBeenCalled()
+  })
+
+  it('a report that fails passes the request to the host, as if there were no service worker', async () => {
+    const gatekeeper = { report: () => Promise.reject(new Error('cache broken')) } as unknown as Gatekeeper
+    const response = await handleStateRoute(gatekeeper)(options(request()))
+    expect(response.headers.get('content-type')).toBe('text/html')
+    expect(network).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('handleVersionedFile, for files the worker keeps or fetches', () => {
+  const FILE = 'https://app.test/shop/assets/lazy-v1.js'
+  let host: ReturnType<typeof vi.fn<(request: Request) => Promise<Response>>>
+  const js = (body: string, type = 'basic') => {
+    const response = new Response(body, { headers: { 'content-type': 'text/javascript' } })
+    Object.defineProperty(response, 'type', { value: type })
+    return response
+  }
+
+  beforeEach(() => {
+    host = vi.fn<(request: Request) => Promise<Response>>(async () => js('fromHost()'))
+    vi.stubGlobal('fetch', host)
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+  })
+
+  /** A gatekeeper whose deployments `listing` list the file, `kept` being what each deployment's cache holds. */
+  function keeping(listing: string[], kept: Record<string, string>, { revalidate = async () => undefined as void, putFile = async () => undefined as void } = {}) {
+    const revalidated: [string, string, string][] = []
+    const put: { version: string; body: Promise<string> }[] = []
+    const gatekeeper = {
+      deployments: {
+        versionsListing: async () => listing,
+        isVersionedAsset: async () => listing.length > 0,
+        putFile: async (version: string, _: Request, response: Response) => {
+          put.push({ version, body: response.text() })
+          return putFile()
+        },
+      } as unknown as DeploymentStore,
+      revalidate: async (url: string, destination: string, tabId: string) => {
+        revalidated.push([url, destination, tabId])
+        return revalidate()
+      },
+      isKnownTab: async () => true,
+      suspectNewDeployment: async () => undefined,
+    } satisfies Partial<Gatekeeper>
+    const storage = {
+      matchFile: async (version: string) => (kept[version] === undefined ? undefined : js(kept[version]!)),
+    } as unknown as Storage
+    return { gatekeeper: gatekeeper as unknown as Gatekeeper, storage, revalidated, put }
+  }
+
+  async function fetchFile(gatekeeper: Gatekeeper, storage: Storage, clientId = 'tab-a') {
+    const waitedFor: Promise<unknown>[] = []
+    const event = { clientId, waitUntil: (promise: Promise<unknown>) => waitedFor.push(promise) } as unknown as FetchEvent
+    const response = await handleVersionedFile(gatekeeper, storage)({ request: workerRequest(FILE), url: new URL(FILE), event })
+    await Promise.all(waitedFor)
+    return { response, waitedFor }
+  }
+
+  it("serves a kept file from its deployment's cache, without the host, and has it checked in the background", async () => {
+    const { gatekeeper, storage, revalidated } = keeping(['v1'], { v1: 'fromCache()' })
+    const { response, waitedFor } = await fetchFile(gatekeeper, storage)
+    expect(await response.text()).toBe('fromCache()')
+    expect(host).not.toHaveBeenCalled()
+    expect(revalidated).toEqual([[FILE, 'script', 'tab-a']])
+    expect(waitedFor).toHaveLength(1)
+  })
+
+  it('serves the newest kept copy among the deployments that list the file', async () => {
+    const { gatekeeper, storage } = keeping(['v2', 'v1'], { v1: 'one()' })
+    expect(await (await fetchFile(gatekeeper, storage)).response.text()).toBe('one()')
+  })
+
+  it('has nothing checked for a request that comes from no window', async () => {
+    const { gatekeeper, storage, revalidated } = keeping(['v1'], { v1: 'fromCache()' })
+    const { response } = await fetchFile(gatekeeper, storage, '')
+    expect(await response.text()).toBe('fromCache()')
+    expect(revalidated).toEqual([])
+  })
+
+  it('a check that fails costs the request nothing', async () => {
+    const { gatekeeper, storage } = keeping(['v1'], { v1: 'fromCache()' }, { revalidate: () => Promise.reject(new Error('offline')) })
+    const { response } = await fetchFile(gatekeeper, storage)
+    expect(await response.text()).toBe('fromCache()')
+  })
+
+  it('keeps a file it had to fetch in the newest deployment that lists it, and answers it whole', async () => {
+    const { gatekeeper, storage, put, revalidated } = keeping(['v2', 'v1'], {})
+    const { response } = await fetchFile(gatekeeper, storage)
+    expect(await response.text()).toBe('fromHost()')
+    expect(put.map((entry) => entry.version)).toEqual(['v2'])
+    expect(await put[0]!.body).toBe('fromHost()')
+    expect(revalidated).toEqual([])
+  })
+
+  it('keeps no file that no deployment lists', async () => {
+    const { gatekeeper, storage, put } = keeping([], {})
+    expect(await (await fetchFile(gatekeeper, storage)).response.text()).toBe('fromHost()')
+    expect(put).toEqual([])
+  })
+
+  it.each([
+    ['a response from another origin (cors)', () => js('x()', 'cors')],
+    ['an opaque response', () => js('x()', 'opaque')],
+    ['a partial response (206)', () => Object.defineProperty(new Response('x', { status: 206 }), 'type', { value: 'basic' })],
+    ['a host in trouble (503)', () => Object.defineProperty(new Response('busy', { status: 503 }), 'type', { value: 'basic' })],
+  ])('keeps no %s', async (_, answer) => {
+    host.mockImplementation(async () => answer())
+    const { gatekeeper, storage, put } = keeping(['v1'], {})
+    await fetchFile(gatekeeper, storage)
+    expect(put).toEqual([])
+  })
+
+  it('a file it cannot keep (storage full, nothing to delete) is still answered', async () => {
+    const { gatekeeper, storage } = keeping(['v1'], {}, { putFile: () => Promise.reject(new DOMException('full', 'QuotaExceededError')) })
+    const { response } = await fetchFile(gatekeeper, storage)
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('fromHost()')
   })
 })

@@ -17,8 +17,12 @@ function manifest(version: string, builtAt: string): DeployManifest {
     entry: [`assets/index-${version}.js`],
     fallback: { defaultLocale: 'en', pages: { en: `fallback.${version}.en.html` }, contentSecurityPolicy: "default-src 'none'" },
     csp: { scriptSrc: [], styleSrc: [] },
+    precache: 'entry',
+    gracePeriodMs: 3_600_000,
   }
 }
+
+const NOW = 1_800_000_000_000
 
 describe('cacheNames', () => {
   it('at the root scope, names the caches so that devtools shows the version', () => {
@@ -49,6 +53,31 @@ describe('cacheNames', () => {
   it('an app under /admin/ does not take the root app\'s caches for its own', () => {
     expect(cacheNames('https://app.test/admin/').versionOf(cacheNames('https://app.test/').forVersion('v1'))).toBeUndefined()
   })
+
+  it('owns its state cache and its version caches', () => {
+    const names = cacheNames('https://app.test/')
+    expect(names.owns(names.state)).toBe(true)
+    expect(names.owns(names.forVersion('v1'))).toBe(true)
+  })
+
+  it.each([
+    ['another scope\'s version cache', 'version-gatekeeper/admin/:v1'],
+    ['another scope\'s state', 'version-gatekeeper/admin/#state'],
+    ['a Workbox precache', 'workbox-precache-v2-https://app.test/'],
+    ['the app\'s own cache', 'api-responses'],
+    ['a cache whose name merely starts alike', 'version-gatekeeper-old'],
+  ])('does not own %s (%s)', (_, name) => {
+    expect(cacheNames('https://app.test/').owns(name)).toBe(false)
+  })
+
+  it('an app under /admin/ owns its caches and not the root app\'s', () => {
+    const [root, admin] = [cacheNames('https://app.test/'), cacheNames('https://app.test/admin/')]
+    expect(admin.owns(admin.forVersion('v1'))).toBe(true)
+    expect(admin.owns(admin.state)).toBe(true)
+    expect(admin.owns(root.forVersion('v1'))).toBe(false)
+    expect(admin.owns(root.state)).toBe(false)
+    expect(root.owns(admin.forVersion('v1'))).toBe(false)
+  })
 })
 
 describe('cacheStorage', () => {
@@ -57,17 +86,18 @@ describe('cacheStorage', () => {
     newest: { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' },
     tabs: { 'tab-a': { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z', seenAt: 1 } },
     lastCheck: { at: 2, outcome: 'new-version' },
+    events: [{ at: 2, what: 'new deployment', detail: 'v1 → v2' }],
   }
 
   it('a worker that never saved anything loads the empty state', async () => {
-    expect(await cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL).loadState()).toEqual(emptyState())
+    expect(await cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL).loadState(NOW)).toEqual(emptyState())
   })
 
   it('loads the state it saved, in the state cache', async () => {
     const caches = createInMemoryCaches()
     const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
     await storage.saveState(state)
-    expect(await storage.loadState()).toEqual(state)
+    expect(await storage.loadState(NOW)).toEqual(state)
     expect(await caches.keys()).toContain('version-gatekeeper#state')
   })
 
@@ -77,7 +107,7 @@ describe('cacheStorage', () => {
     await storage.saveState(state)
     const cache = await caches.open(storage.names.state)
     for (const key of await cache.keys()) await cache.put(key, new Response('{"schema":1,'))
-    expect(await storage.loadState()).toEqual(emptyState())
+    expect(await storage.loadState(NOW)).toEqual(emptyState())
   })
 
   it('keeps each manifest in its version\'s cache and loads them newest first', async () => {
@@ -133,5 +163,95 @@ describe('cacheStorage', () => {
     await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
     await storage.putFile('v1', 'https://app.test/fallback.v1.en.html', new Response('<p>page</p>'))
     expect((await storage.loadManifests()).map((kept) => kept.version)).toEqual(['v1'])
+  })
+
+  it('migrates the state a previous release saved, dating the migration with the time it is given', async () => {
+    const caches = createInMemoryCaches()
+    const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
+    await storage.saveState(state)
+    const cache = await caches.open(storage.names.state)
+    const schema1 = { schema: 1, newest: state.newest, tabs: { 'tab-a': { version: 'v1', seenAt: 1 } }, lastCheck: state.lastCheck }
+    for (const key of await cache.keys()) await cache.put(key, new Response(JSON.stringify(schema1)))
+    expect(await storage.loadState(NOW)).toEqual({
+      schema: STATE_SCHEMA,
+      newest: state.newest,
+      tabs: {},
+      lastCheck: state.lastCheck,
+      events: [{ at: NOW, what: 'migrated', detail: 'state schema 1 to 2' }],
+    })
+  })
+
+  it('lists the versions it keeps a cache for, and no other cache', async () => {
+    const caches = createInMemoryCaches()
+    const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
+    await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
+    await storage.putFile('v2', 'https://app.test/assets/index-v2.js', new Response('v2()'))
+    await storage.saveState(state)
+    await caches.open('workbox-precache-v2')
+    await cacheStorage(caches, 'https://app.test/admin/', MANIFEST_URL).saveManifest(manifest('admin', '2026-11-01T00:00:00.000Z'))
+    expect((await storage.keptVersions()).sort()).toEqual(['v1', 'v2'])
+  })
+
+  it("drops a version's cache with its manifest and files, and nothing else", async () => {
+    const caches = createInMemoryCaches()
+    const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
+    await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
+    await storage.saveManifest(manifest('v2', '2026-11-02T00:00:00.000Z'))
+    await storage.putFile('v1', 'https://app.test/assets/index-v1.js', new Response('v1()'))
+    await storage.saveState(state)
+    await storage.dropVersion('v1')
+    expect(await caches.keys()).not.toContain('version-gatekeeper:v1')
+    expect(await storage.keptVersions()).toEqual(['v2'])
+    expect((await storage.loadManifests()).map((kept) => kept.version)).toEqual(['v2'])
+    expect(await storage.loadState(NOW)).toEqual(state)
+  })
+
+  it('dropping a version it does not keep does nothing', async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
+    await expect(storage.dropVersion('v9')).resolves.toBeUndefined()
+    expect(await storage.keptVersions()).toEqual(['v1'])
+  })
+
+  it("summarizes a version's cache: its name, its entries, and the bytes of their bodies", async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    await storage.putFile('v1', 'https://app.test/assets/a.js', new Response('é€')) // 2 characters, 5 bytes in UTF-8
+    await storage.putFile('v1', 'https://app.test/assets/b.css', new Response(new Uint8Array(1024)))
+    await storage.putFile('v2', 'https://app.test/assets/c.js', new Response('not counted'))
+    expect(await storage.summarize('v1')).toEqual({ name: 'version-gatekeeper:v1', entries: 2, bytes: 1029 })
+  })
+
+  it('summarizes the manifest kept in a cache as one of its entries', async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    const kept = manifest('v1', '2026-11-01T00:00:00.000Z')
+    await storage.saveManifest(kept)
+    expect(await storage.summarize('v1')).toEqual({
+      name: 'version-gatekeeper:v1',
+      entries: 1,
+      bytes: new TextEncoder().encode(JSON.stringify(kept)).byteLength,
+    })
+  })
+
+  it('summarizes a file without reading it away: it is still served whole afterwards', async () => {
+    const storage = cacheStorage(createInMemoryCaches(), SCOPE, MANIFEST_URL)
+    await storage.putFile('v1', 'https://app.test/assets/a.js', new Response('a()'))
+    await storage.summarize('v1')
+    expect(await (await storage.matchFile('v1', 'https://app.test/assets/a.js'))?.text()).toBe('a()')
+  })
+
+  it("removes every cache of its scope's gatekeeper, the state included, and no one else's", async () => {
+    const caches = createInMemoryCaches()
+    const storage = cacheStorage(caches, SCOPE, MANIFEST_URL)
+    await storage.saveState(state)
+    await storage.saveManifest(manifest('v1', '2026-11-01T00:00:00.000Z'))
+    await storage.putFile('v2', 'https://app.test/assets/index-v2.js', new Response('v2()'))
+    await caches.open('workbox-precache-v2')
+    await caches.open('api-responses')
+    const admin = cacheStorage(caches, 'https://app.test/admin/', MANIFEST_URL)
+    await admin.saveState(state)
+    await admin.saveManifest(manifest('admin', '2026-11-01T00:00:00.000Z'))
+    await storage.removeAll()
+    expect((await caches.keys()).sort()).toEqual(['api-responses', 'version-gatekeeper/admin/#state', 'version-gatekeeper/admin/:admin', 'workbox-precache-v2'])
+    expect(await storage.loadState(NOW)).toEqual(emptyState())
   })
 })
