@@ -168,8 +168,9 @@ export function fallbackFileName(setHash: string, locale: string): string {
 }
 
 /**
- * The policy fallback pages are served with: nothing but their own inline scripts and styles, and images inlined
- * as data: URLs. They may not be framed by other sites, and they submit nowhere.
+ * The policy fallback pages are served with: nothing but their own inline scripts and styles, and images from the
+ * site or inlined as data: URLs (a browser asks for /favicon.ico; Firefox does even for a page the worker made).
+ * They may not be framed by other sites, and they submit nowhere.
  */
 export function fallbackPolicy(pages: readonly string[]): string {
   const sources = pages.map(inlineSources)
@@ -178,7 +179,7 @@ export function fallbackPolicy(pages: readonly string[]): string {
     "default-src 'none'",
     `script-src ${list('scripts')}`,
     `style-src ${list('styles')}`,
-    'img-src data:',
+    "img-src 'self' data:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'self'",

@@ -151,10 +151,12 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
 function resolveKillSwitch(killSwitch: unknown): string[] | undefined {
   if (killSwitch === undefined || killSwitch === false) return undefined
   if (killSwitch === true) return [SW_FILE]
-  const paths = typeof killSwitch === 'object' && killSwitch !== null ? (killSwitch as { paths?: unknown }).paths : undefined
+  const isOptions = typeof killSwitch === 'object' && killSwitch !== null && !Array.isArray(killSwitch)
+  const given = isOptions ? (killSwitch as { paths?: unknown }).paths : undefined
+  // `./old-sw.js` names the same file as `old-sw.js`; the bundler takes only the latter.
+  const paths = Array.isArray(given) ? given.map((path) => (typeof path === 'string' ? path.replace(/^\.\//, '') : path)) : given
   if (
-    typeof killSwitch !== 'object' ||
-    killSwitch === null ||
+    !isOptions ||
     Object.keys(killSwitch).some((key) => key !== 'paths') ||
     (paths !== undefined && (!Array.isArray(paths) || !paths.every((path) => typeof path === 'string' && SCRIPT_PATH.test(path))))
   ) {

@@ -23,6 +23,12 @@ export function channelName(scopePath: string): string {
  */
 export const FALLBACK_ROUTE = '__version-gatekeeper/fallback'
 
+/**
+ * The path, under the service worker's scope, of the state page: what the worker knows, as JSON (sw/report.ts).
+ * `version-gatekeeper/runtime`'s `getState()` reads it.
+ */
+export const STATE_ROUTE = '__version-gatekeeper/state'
+
 /** Service worker → every tab (BroadcastChannel): a newer deployment was confirmed. Sent once per deployment. */
 export interface VersionChanged {
   type: 'VERSION_CHANGED'

@@ -11,6 +11,7 @@ import { releasesDir } from './support/releases.js'
 import { expect, test } from './support/test.js'
 
 interface Report {
+  workerStartedAt: string
   newest: { version: string } | null
   versions: { version: string; tabs: number; newest: boolean; precache: string; cache: { name: string; entries: number; bytes: number } }[]
   tabs: { version: string; open: boolean }[]
@@ -26,10 +27,13 @@ const manifestOf = (variant: 'default' | 'lifecycle', release: string) =>
 /** The worker's state page, read from a tab (with the app's own `getState()`). */
 const stateOf = (tab: Tab) => tab.evaluate<Report>('window.fixture.getState()')
 
-/** Waits until the worker has precached every hashed file of `version`. */
+/**
+ * Waits until the worker keeps every hashed file of `version`: its cache then holds them, the manifest and the
+ * fallback page of this browser's language (English, the default).
+ */
 async function waitForPrecache(tab: Tab, version: string, files: number): Promise<void> {
   await tab.waitFor(
-    `window.fixture.getState().then((state) => state?.versions.some((kept) => kept.version === ${JSON.stringify(version)} && kept.cache.entries >= ${files}))`,
+    `window.fixture.getState().then((state) => state?.versions.some((kept) => kept.version === ${JSON.stringify(version)} && kept.cache.entries === ${files + 2}))`,
     `the worker keeps all ${files} files of ${version}`,
   )
 }
@@ -111,10 +115,13 @@ test('the state page shows two tabs on two versions, and the worker keeps its re
     expect(report.versions.map((kept) => kept.cache.name)).toEqual([`version-gatekeeper:${v2}`, `version-gatekeeper:${v1}`])
     expect(report.events.map((event) => event.what)).toEqual(expect.arrayContaining(['learned', 'new deployment']))
   }
-  check(await stateOf(a))
+  const before = await stateOf(a)
+  check(before)
 
   await session.stopServiceWorkers()
-  check(await stateOf(b)) // the request starts the worker again: its records come from Cache Storage
+  const after = await stateOf(b) // the request starts the worker again: its records come from Cache Storage
+  expect(after.workerStartedAt, 'another instance of the worker answers').not.toBe(before.workerStartedAt)
+  check(after)
   await a.click('nav a[href="/c?tab=1#details"]')
   await waitForRoute(a, 'c', 'v2')
 })
@@ -142,8 +149,10 @@ test('a new release of the gatekeeper reads the records of the one before it (st
   await tab.evaluate(
     `caches.open('version-gatekeeper#state').then((cache) => cache.put(new URL('__version-gatekeeper/state.json', location.origin + '/').href, new Response(${JSON.stringify(JSON.stringify(stored))})))`,
   )
+  const before = await stateOf(tab)
   await session.stopServiceWorkers()
   const report = await stateOf(tab)
+  expect(report.workerStartedAt, 'another instance of the worker answers').not.toBe(before.workerStartedAt)
   expect(report.newest?.version).toBe(v1)
   expect(report.events.at(-1)).toMatchObject({ what: 'migrated', detail: 'state schema 1 to 2' })
   await navigateClientSide(tab, '/a', 'a') // the tab the old records knew keeps working
@@ -154,7 +163,7 @@ test('a request with the bypass query parameter or header goes to the host, not 
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
   const entry = `/${manifestOf('default', 'v1').assets.find((file) => file.includes('index-'))!}`
-  await tab.waitFor(`window.fixture.getState().then((state) => state?.versions[0]?.cache.entries > 19)`, 'the worker keeps the entry files')
+  await tab.waitFor(`window.fixture.getState().then((state) => state?.events.some((event) => event.what === 'precached'))`, 'the worker keeps the entry files')
   // A script element asks for a kept file: the worker answers from its cache, unless the URL asks to bypass it.
   const runScript = (src: string) =>
     tab.evaluate(`new Promise((resolve) => {

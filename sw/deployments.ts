@@ -37,6 +37,8 @@ export interface DeploymentStoreDependencies {
   evictable(): Promise<string[]>
   /** Reports something worth a line on the state page. */
   log(what: string, detail: string): void
+  /** The browser's languages, most preferred first: which fallback pages to keep. */
+  languages(): readonly string[]
 }
 
 /** The deployments the worker keeps. */
@@ -62,6 +64,13 @@ export interface DeploymentStore {
   keptFallbackPage(url: string): Promise<Response | undefined>
   /** Where the host serves the newest deployment's fallback page for `languages`, or undefined. */
   fallbackPageUrl(languages: readonly string[]): Promise<string | undefined>
+  /** Keeps the newest deployment's fallback page for a reader preferring `languages`, if it is not kept yet. */
+  keepFallbackPageFor(languages: readonly string[]): Promise<void>
+  /**
+   * After the kill switch deleted every cache: forgets every deployment and keeps nothing more, so the tabs the
+   * worker still controls fetch from the network and no cache is made again.
+   */
+  retire(): void
 }
 
 /** The paths a deployment's precache policy names. */
@@ -73,6 +82,7 @@ export function filesToPrecache(manifest: DeployManifest): readonly string[] {
 export function createDeploymentStore(deps: DeploymentStoreDependencies): DeploymentStore {
   const { storage, manifestUrl } = deps
   const absolute = (path: string) => new URL(path, manifestUrl).href
+  let retired = false
 
   let manifests: Promise<DeployManifest[]> | undefined
   const known = () => (manifests ??= storage.loadManifests().catch(() => []))
@@ -88,17 +98,23 @@ export function createDeploymentStore(deps: DeploymentStoreDependencies): Deploy
 
   // Stores a file; when storage is full, deletes the least useful unused deployments, one at a time, and tries again.
   const put = async (version: string, request: Request | string, response: Response): Promise<void> => {
+    if (retired) return
     const body = await response.arrayBuffer()
     const copy = () => new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+    return makingRoom(version, () => storage.putFile(version, request, copy()))
+  }
+
+  // Runs a write; when storage is full, deletes the least useful unused deployments, one at a time, and tries again.
+  const makingRoom = async (version: string, write: () => Promise<void>): Promise<void> => {
     try {
-      return await storage.putFile(version, request, copy())
+      return await write()
     } catch (error) {
       if (!isQuotaError(error)) throw error
       for (const victim of (await deps.evictable()).filter((candidate) => candidate !== version)) {
         await drop(victim)
         deps.log('evicted', `${victim}: storage was full`)
         try {
-          return await storage.putFile(version, request, copy())
+          return await write()
         } catch (again) {
           if (!isQuotaError(again)) throw again
         }
@@ -133,7 +149,8 @@ export function createDeploymentStore(deps: DeploymentStoreDependencies): Deploy
     known,
 
     async keep(manifest) {
-      await keepFallbackPages(manifest, manifestUrl, storage, (url) => deps.fetch(url, { credentials: 'same-origin' }))
+      if (retired) return { kept: 0, copied: 0, failed: [] }
+      await keepFallbackPages(manifest, manifestUrl, storage, (url) => deps.fetch(url, { credentials: 'same-origin' }), deps.languages())
       const report: KeepReport = { kept: 0, copied: 0, failed: [] }
       const queue = [...filesToPrecache(manifest)]
       const worker = async () => {
@@ -147,7 +164,7 @@ export function createDeploymentStore(deps: DeploymentStoreDependencies): Deploy
       await Promise.all(Array.from({ length: PRECACHE_CONCURRENCY }, worker))
       report.failed.sort()
       if (!(await known()).some((kept) => kept.version === manifest.version)) {
-        await storage.saveManifest(manifest)
+        await makingRoom(manifest.version, () => storage.saveManifest(manifest))
         // The list as it is now, after the awaits: another deployment may have been kept meanwhile.
         const kept = (await known()).filter((other) => other.version !== manifest.version)
         manifests = Promise.resolve([manifest, ...kept].sort((a, b) => (a.builtAt < b.builtAt ? 1 : -1)))
@@ -185,6 +202,17 @@ export function createDeploymentStore(deps: DeploymentStoreDependencies): Deploy
         }
       }
       return undefined
+    },
+
+    retire() {
+      retired = true
+      manifests = Promise.resolve([])
+      index = undefined
+    },
+
+    async keepFallbackPageFor(languages) {
+      const [newest] = await known()
+      if (newest && !retired) await keepFallbackPages(newest, manifestUrl, storage, (url) => deps.fetch(url, { credentials: 'same-origin' }), languages)
     },
 
     async fallbackPageUrl(languages) {

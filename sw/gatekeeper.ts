@@ -52,6 +52,8 @@ export interface WorkerEnvironment {
   removeGatekeeper(): Promise<void>
   now(): number
   sleep(ms: number): Promise<void>
+  /** The browser's languages (`navigator.languages`), most preferred first. */
+  languages(): readonly string[]
 }
 
 /** The service worker's view of deployments and tabs. */
@@ -90,6 +92,7 @@ export interface Gatekeeper {
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
 export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
+  const startedAt = env.now()
   let state: GatekeeperState
   const loaded = env.storage.loadState(env.now()).then((stored) => {
     state = stored
@@ -111,6 +114,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     manifestUrl: env.manifestUrl,
     fetch: env.fetch,
     sleep: env.sleep,
+    languages: env.languages,
     log,
     // Under storage pressure: deployments no tab still runs, the oldest first.
     evictable: async () => {
@@ -120,8 +124,13 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
     },
   })
 
+  // Keeping a deployment must never cost an answer: a failure (storage full beyond what eviction frees) is logged.
   const keep = async (manifest: DeployManifest) => {
-    const report = await deployments.keep(manifest)
+    const report = await deployments.keep(manifest).catch((error: unknown) => {
+      log('not kept', `${manifest.version}: ${String(error)}`)
+      return undefined
+    })
+    if (!report) return
     const copied = report.copied > 0 ? ` (${report.copied} copied from an older deployment)` : ''
     const failed = report.failed.length > 0 ? `; not kept: ${report.failed.join(', ')}` : ''
     if (report.kept + report.failed.length > 0) log('precached', `${manifest.version}: ${report.kept} files${copied}${failed}`)
@@ -155,9 +164,13 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   let looking: Promise<CheckOutcome> | undefined
   const look = (cache: RequestCache) =>
     (looking ??= (async () => {
+      await loaded
+      // Removed by the kill switch: nothing to look for any more, and nothing to keep.
+      if (removed) return 'kill-switch' as const
       const read = await fetchManifest(env, cache)
       if (read === 'kill-switch') {
         removed = true
+        deployments.retire()
         await saving
         await env.removeGatekeeper()
         return read
@@ -246,7 +259,10 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       const kept = await Promise.all(
         (await deployments.known()).map(async (manifest) => ({ manifest, cache: await env.storage.summarize(manifest.version) })),
       )
-      return buildReport({ scope: env.scope, state, kept, openIds: await env.openTabIds() })
+      const openIds = await env.openTabIds()
+      // The tabs as they count now: a closed tab gone longer than the grace period no longer does.
+      const counted = { ...state, tabs: countedTabs(state.tabs, openIds, env.now(), await gracePeriod()) }
+      return buildReport({ scope: env.scope, startedAt, state: counted, kept, openIds })
     },
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Test support only: an in-memory stand-in for the parts of Cache Storage the gatekeeper uses (`open`, `keys`,
- * `has`, `delete`; a cache's `match`, `put`, `keys`), keyed by absolute URL. Entries are served as fresh clones, like
- * the real one; `open` creates the cache it names, like the real one.
+ * `has`, `delete`, `match` with or without `cacheName`; a cache's `match`, `put`, `keys`), keyed by absolute URL.
+ * Entries are served as fresh clones, like the real one; `open` creates the cache it names and `match` creates none,
+ * like the real one.
  */
 
 /** Hooks a test may pass to make the fake misbehave as a real browser can. */
@@ -38,9 +39,17 @@ export function createInMemoryCaches(options: InMemoryCachesOptions = {}): Cache
     return fake as Cache
   }
 
-  const fake: Pick<CacheStorage, 'open' | 'keys' | 'has' | 'delete'> = {
+  const fake: Pick<CacheStorage, 'open' | 'keys' | 'has' | 'delete' | 'match'> = {
     async open(name) {
       return openCache(name)
+    },
+    async match(request, matchOptions) {
+      const names = matchOptions?.cacheName === undefined ? [...store.keys()] : [matchOptions.cacheName]
+      for (const name of names) {
+        const hit = store.get(name)?.get(urlOf(request))
+        if (hit) return hit.clone()
+      }
+      return undefined
     },
     async keys() {
       return [...store.keys()]

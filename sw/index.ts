@@ -55,6 +55,7 @@ export function addVersionGatekeeper(): Gatekeeper {
     },
     now: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    languages: () => navigator.languages,
   })
 
   registerRoute(unlessBypassed(matchStateRoute(scope)), handleStateRoute(gatekeeper))

@@ -13,6 +13,8 @@ export const REPORT_SCHEMA = 1
 export interface StateReport {
   schema: typeof REPORT_SCHEMA
   scope: string
+  /** When this instance of the worker started: browsers stop idle workers and start them again at will. */
+  workerStartedAt: string
   newest: VersionStamp | null
   lastCheck: { at: string; outcome: CheckOutcome } | null
   /** Every deployment the worker keeps, newest first. */
@@ -33,6 +35,7 @@ export interface StateReport {
 /** Builds the report from the state, the kept deployments (newest first) with their caches, and the open tabs. */
 export function buildReport(input: {
   scope: string
+  startedAt: number
   state: GatekeeperState
   kept: readonly { manifest: DeployManifest; cache: CacheSummary }[]
   openIds: ReadonlySet<string>
@@ -43,6 +46,7 @@ export function buildReport(input: {
   return {
     schema: REPORT_SCHEMA,
     scope: input.scope,
+    workerStartedAt: iso(input.startedAt),
     newest: state.newest,
     lastCheck: state.lastCheck && { at: iso(state.lastCheck.at), outcome: state.lastCheck.outcome },
     versions: input.kept.map(({ manifest, cache }) => ({

@@ -69,13 +69,17 @@ export const matchDocument: RouteMatchCallback = ({ request }) =>
  */
 export function handleDocument(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(
-    async ({ request, network }) => {
+    async ({ request, event, network }) => {
       const kept = await gatekeeper.deployments.keptFallbackPage(request.url)
       if (kept) return kept
+      const languages = parseAcceptLanguage(request.headers.get('accept-language'))
       try {
-        return await network()
+        const response = await network()
+        // The readers' own languages, as their documents ask for them: keep the fallback page they would need.
+        event.waitUntil(gatekeeper.deployments.keepFallbackPageFor(languages).catch(() => undefined))
+        return response
       } catch (unreachable) {
-        const page = await gatekeeper.fallbackPage(parseAcceptLanguage(request.headers.get('accept-language')))
+        const page = await gatekeeper.fallbackPage(languages)
         if (!page) throw unreachable
         return new Response(page.body, { status: 503, statusText: 'Service Unavailable', headers: page.headers })
       }

@@ -89,7 +89,8 @@ export function cacheStorage(caches: CacheStorage, scope: string, manifestUrl: s
       return manifests.sort((a, b) => (a.builtAt < b.builtAt ? 1 : a.builtAt > b.builtAt ? -1 : 0))
     },
     async matchFile(version, request) {
-      return (await caches.open(names.forVersion(version))).match(request)
+      // caches.match with a cacheName does not create the cache, as caches.open would.
+      return caches.match(request, { cacheName: names.forVersion(version) })
     },
     async putFile(version, request, response) {
       await (await caches.open(names.forVersion(version))).put(request, response)
@@ -102,6 +103,7 @@ export function cacheStorage(caches: CacheStorage, scope: string, manifestUrl: s
     },
     async summarize(version) {
       const name = names.forVersion(version)
+      if (!(await caches.has(name))) return { name, entries: 0, bytes: 0 }
       const cache = await caches.open(name)
       let bytes = 0
       const requests = await cache.keys()
