@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test'
-
-/** Debian's Chromium (apt-get install chromium); Playwright's own browser downloads do not work on these machines. */
-const CHROMIUM = '/usr/lib/chromium/chromium'
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX, FIREFOX_PREFS } from './e2e/driver/engines.js'
 
 export default defineConfig({
   testDir: 'e2e',
@@ -20,10 +18,18 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: {
           executablePath: CHROMIUM,
-          args: ['--disable-gpu', '--disable-quic', '--disable-background-networking'],
+          args: CHROMIUM_ARGS,
           // Playwright turns the back/forward cache off by default; tabs restored from it are a case we test.
           ignoreDefaultArgs: ['--disable-back-forward-cache'],
         },
+      },
+    },
+    {
+      name: 'firefox',
+      use: {
+        browserName: 'firefox',
+        channel: 'moz-firefox', // WebDriver BiDi
+        launchOptions: { executablePath: FIREFOX, firefoxUserPrefs: FIREFOX_PREFS },
       },
     },
   ],
