@@ -88,6 +88,8 @@ export interface Gatekeeper {
   tidy(): Promise<void>
   /** What the state page shows. */
   report(): Promise<StateReport>
+  /** Adds an event to the state page's log. */
+  note(what: string, detail: string): void
 }
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
@@ -253,6 +255,8 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
         log('removed', `${version}: no tab has run it for the grace period (${grace} ms)`)
       }
     },
+
+    note: log,
 
     async report() {
       await loaded

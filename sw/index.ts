@@ -6,7 +6,7 @@ import { registerRoute } from 'workbox-routing'
 import { channelName, readTabMessage } from '../channel/protocol.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js'
-import { logError } from './log.js'
+import { logError, recordErrorsWith } from './log.js'
 import {
   handleDocument,
   handleFallbackRoute,
@@ -58,6 +58,7 @@ export function addVersionGatekeeper(): Gatekeeper {
     languages: () => navigator.languages,
   })
 
+  recordErrorsWith(gatekeeper.note)
   registerRoute(unlessBypassed(matchStateRoute(scope)), handleStateRoute(gatekeeper))
   registerRoute(unlessBypassed(matchFallbackRoute(scope)), handleFallbackRoute(gatekeeper))
   registerRoute(unlessBypassed(matchDocument), handleDocument(gatekeeper))
