@@ -22,3 +22,12 @@ export const FIREFOX_PREFS = {
   // Work a worker was asked to finish (a held request, a precache) keeps it alive as long as in a real browser.
   'dom.serviceWorkers.idle_extended_timeout': 30_000,
 }
+
+/**
+ * WebKitGTK's WebDriver server (apt-get install webkit2gtk-driver). Playwright's own WebKit build cannot be used
+ * here; WebKit is driven over WebDriver classic instead (e2e/driver/webdriver.ts).
+ */
+export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver'
+/** The browser WebKitWebDriver starts for each session; it needs an X display (run under `xvfb-run -a`). */
+export const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+export const MINIBROWSER_ARGS = ['--automation']
