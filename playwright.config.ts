@@ -32,5 +32,12 @@ export default defineConfig({
         launchOptions: { executablePath: FIREFOX, firefoxUserPrefs: FIREFOX_PREFS },
       },
     },
+    {
+      // WebKitGTK's MiniBrowser over WebDriver classic (e2e/driver/webdriver.ts); no Playwright browser is launched.
+      // It needs an X display: `npm test` provides one with xvfb-run when DISPLAY is unset; on its own, run
+      // `xvfb-run -a npx playwright test --project webkit`.
+      name: 'webkit',
+      use: { browserName: 'webkit' },
+    },
   ],
 })

@@ -5,8 +5,9 @@
 import { test as base, expect } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BrowserSession, Engine } from '../driver/driver.js'
+import type { BrowserSession, Engine, SessionOptions } from '../driver/driver.js'
 import { playwrightSession } from '../driver/playwright.js'
+import { webkitSession } from '../driver/webdriver.js'
 import { createNginxHost, createStaticHost, type HostMode, type ReleaseHost, type StaticHost } from '../host/index.js'
 import { releasesDir, type FixtureApp, type Release, type Variant } from './releases.js'
 
@@ -32,9 +33,27 @@ interface Fixtures {
   openSite<Server extends 'node' | 'nginx'>(choice: HostChoice<Server>): Promise<Site<Server>>
 }
 
-export const test = base.extend<Fixtures>({
-  session: async ({ browser, browserName, locale }, use) => {
-    const session = await playwrightSession(browser, browserName as Engine, locale ? { locale } : {})
+interface WorkerFixtures {
+  /** Starts a browser session of the project's engine. */
+  startSession(options: SessionOptions): Promise<BrowserSession>
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  // Per engine, per worker. Chromium and Firefox: contexts of one Playwright browser, launched as Playwright's own
+  // `browser` fixture does (with the project's launch options). WebKit: a WebDriver browser per session, and no
+  // Playwright browser at all (Playwright's WebKit cannot run here), which is why nothing here asks for `browser`.
+  startSession: [
+    async ({ playwright, browserName }, use) => {
+      if (browserName === 'webkit') return use(webkitSession)
+      const browser = await playwright[browserName].launch()
+      await use((options) => playwrightSession(browser, browserName as Engine, options))
+      await browser.close()
+    },
+    { scope: 'worker', timeout: 0 },
+  ],
+
+  session: async ({ startSession, locale }, use) => {
+    const session = await startSession(locale ? { locale } : {})
     await use(session)
     await session.close()
     expect(session.gatekeeperErrors(), 'errors logged by the gatekeeper').toEqual([])
