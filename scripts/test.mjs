@@ -1,5 +1,5 @@
 // Runs every test the way CI does: build the package, type-check, unit tests (vitest), end-to-end tests
-// (Playwright), then one plain line "N passed, N failed" counted from both reports.
+// (Playwright), then one plain line "N passed, N failed" counted from both reports. Arguments go to Playwright.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -7,11 +7,16 @@ const RESULTS = '.tmp/results'
 rmSync(RESULTS, { recursive: true, force: true })
 mkdirSync(RESULTS, { recursive: true })
 
+const e2eArgs = process.argv.slice(2)
+const e2eCommand = ['npx', 'playwright', 'test', ...e2eArgs]
+// WebKit's MiniBrowser needs an X display (Chromium and Firefox run headless): without one, a virtual one.
+const needsDisplay = !process.env.DISPLAY && runsWebKit(e2eArgs)
+
 const steps = [
   { name: 'build', command: ['npm', 'run', 'build'] },
   { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
   { name: 'unit', command: ['npx', 'vitest', 'run'], report: `${RESULTS}/unit.json`, count: countVitest },
-  { name: 'e2e', command: ['npx', 'playwright', 'test', ...process.argv.slice(2)], report: `${RESULTS}/e2e.json`, count: countPlaywright },
+  { name: 'e2e', command: needsDisplay ? ['xvfb-run', '-a', ...e2eCommand] : e2eCommand, report: `${RESULTS}/e2e.json`, count: countPlaywright },
 ]
 
 let passed = 0
@@ -33,6 +38,18 @@ for (const step of steps) {
 }
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed === 0 ? 0 : 1)
+
+/** Whether Playwright runs the webkit project with these arguments: all projects unless `--project` names some. */
+function runsWebKit(args) {
+  const named = args.flatMap((arg, index) => {
+    if (arg.startsWith('--project=')) return arg.slice('--project='.length).split(',')
+    if (arg !== '--project') return []
+    const rest = args.slice(index + 1)
+    const end = rest.findIndex((next) => next.startsWith('-'))
+    return end === -1 ? rest : rest.slice(0, end)
+  })
+  return named.length === 0 || named.includes('webkit')
+}
 
 function countVitest(report) {
   return { passed: report.numPassedTests, failed: report.numFailedTests }
