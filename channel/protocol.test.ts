@@ -6,13 +6,12 @@ import {
   PROTOCOL_SCHEMA,
   readTabMessage,
   type Check,
-  type FileGone,
   type StateReply,
   type VersionChanged,
 } from './protocol.js'
 
 const tab = { version: 'a1b2c3', builtAt: '2026-11-02T10:00:00.000Z' }
-const check: Check = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs: 60_000 }
+const check: Check = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs: 60_000, languages: ['fr-CH', 'fr', 'en'] }
 /** What a tab of the former protocol sent at start-up; this worker no longer reads it. */
 const formerHello = { type: 'HELLO', schema: PROTOCOL_SCHEMA, tab }
 
@@ -29,6 +28,72 @@ describe('readTabMessage', () => {
   it('drops every field it does not know, at every level', () => {
     const message = { ...check, extra: 1, tab: { ...tab, extra: '<script>' } }
     expect(readTabMessage(message)).toStrictEqual(check)
+  })
+
+  it("keeps the tab's well-formed language tags, in their order", () => {
+    const languages = ['en-US', 'en', 'zh-Hant-TW', 'de-CH-1996', 'sr-Latn', 'EN-gb', 'x-private']
+    expect(readTabMessage({ ...check, languages })?.languages).toEqual(languages)
+  })
+
+  it('gives a CHECK without languages (a tab of an earlier runtime) no languages', () => {
+    const { languages: _, ...withoutLanguages } = check
+    expect(readTabMessage(withoutLanguages)).toStrictEqual({ ...check, languages: [] })
+  })
+
+  it.each([
+    ['a string', 'fr-CH, fr;q=0.9'],
+    ['null', null],
+    ['a number', 1],
+    ['an object', { 0: 'fr' }],
+  ])('reads languages given as %s as no languages, and still reads the CHECK', (_, languages) => {
+    expect(readTabMessage({ ...check, languages })).toStrictEqual({ ...check, languages: [] })
+  })
+
+  it('drops every language that is not a string, and keeps the rest', () => {
+    const languages = [1, 'fr', null, undefined, { tag: 'en' }, ['de'], true, 'en']
+    expect(readTabMessage({ ...check, languages })?.languages).toEqual(['fr', 'en'])
+  })
+
+  it.each([
+    '',
+    'en_US',
+    'en-',
+    '-en',
+    'en--US',
+    'en US',
+    ' en',
+    'en;q=0.9',
+    '*',
+    'fr,en',
+    '<script>',
+    'abcdefghi',
+    'en-abcdefghi',
+    'é',
+    'en-US\n',
+    '12',
+  ])('drops the malformed language tag %j', (language) => {
+    expect(readTabMessage({ ...check, languages: ['fr', language, 'en'] })?.languages).toEqual(['fr', 'en'])
+  })
+
+  it('keeps the longest subtags a tag may have (8 characters)', () => {
+    expect(readTabMessage({ ...check, languages: ['abcdefgh-12345678'] })?.languages).toEqual(['abcdefgh-12345678'])
+  })
+
+  it('keeps no more than 20 languages, the first ones', () => {
+    const languages = Array.from({ length: 25 }, (_, index) => `x-l${index}`)
+    expect(readTabMessage({ ...check, languages })?.languages).toEqual(languages.slice(0, 20))
+  })
+
+  it('counts the 20 among the well-formed tags only', () => {
+    const languages = [...Array.from({ length: 10 }, () => 'not a tag'), ...Array.from({ length: 22 }, (_, index) => `x-l${index}`)]
+    expect(readTabMessage({ ...check, languages })?.languages).toEqual(languages.slice(10, 30))
+  })
+
+  it('gives a copy of the languages, not the array the message carries', () => {
+    const languages = ['fr', 'en']
+    const read = readTabMessage({ ...check, languages })
+    languages.push('de')
+    expect(read?.languages).toEqual(['fr', 'en'])
   })
 
   it.each([0, -5, 999])('raises a maxAgeMs of %s to MIN_CHECK_MAX_AGE_MS, so no tab can make the worker ask the host more often', (maxAgeMs) => {
@@ -70,11 +135,6 @@ describe('announcedVersion', () => {
     expect(announcedVersion(message)).toEqual(tab)
   })
 
-  it('a FILE_GONE announces the newer version', () => {
-    const message: FileGone = { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: tab }
-    expect(announcedVersion(message)).toEqual(tab)
-  })
-
   it('a STATE announces the newest version', () => {
     const message: StateReply = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: tab, checkedAt: 1_000 }
     expect(announcedVersion(message)).toEqual(tab)
@@ -87,7 +147,7 @@ describe('announcedVersion', () => {
   it('gives the stamp of the message itself, without copying it', () => {
     const stamp = { ...tab }
     expect(announcedVersion({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: stamp, checkedAt: null })).toBe(stamp)
-    expect(announcedVersion({ type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: stamp })).toBe(stamp)
+    expect(announcedVersion({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: null, to: stamp })).toBe(stamp)
   })
 
   it('reads the stamp of a STATE from `newest` only, never from `to`', () => {
@@ -99,12 +159,12 @@ describe('announcedVersion', () => {
     ['a tab message', check],
     ['a former HELLO', formerHello],
     ['another schema', { type: 'STATE', schema: 2, newest: tab }],
-    ['a FILE_GONE of another schema', { type: 'FILE_GONE', schema: 2, to: tab }],
+    ['a VERSION_CHANGED of another schema', { type: 'VERSION_CHANGED', schema: 2, to: tab }],
     ['a stamp without builtAt', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { version: 'v' } }],
     ['a stamp with a numeric version', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, version: 2 } }],
-    ['a stamp with a numeric builtAt', { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 1 } }],
+    ['a stamp with a numeric builtAt', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 1 } }],
     ['a `to` that is a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: 'a1b2c3' }],
-    ['a null `to`', { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: null }],
+    ['a null `to`', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: null }],
     ['null', null],
     ['undefined', undefined],
     ['a string', 'VERSION_CHANGED'],

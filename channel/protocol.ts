@@ -38,7 +38,7 @@ export interface VersionChanged {
   to: VersionStamp
 }
 
-/** Service worker → one tab (client.postMessage): the answer to `CHECK`. */
+/** Service worker → one tab (client.postMessage): the answer to its `CHECK`. */
 export interface StateReply {
   type: 'STATE'
   schema: typeof PROTOCOL_SCHEMA
@@ -46,17 +46,6 @@ export interface StateReply {
   newest: VersionStamp | null
   /** When the worker last asked the host for the manifest (ms since the epoch), or null: tabs time their checks from it. */
   checkedAt: number | null
-}
-
-/**
- * Service worker → one tab (client.postMessage): a file this tab asked for belongs to a deployment that is gone,
- * and `to` is confirmed newer. The worker holds that request for a while, so the tab can leave for where its user
- * was going before its router ever sees the failure.
- */
-export interface FileGone {
-  type: 'FILE_GONE'
-  schema: typeof PROTOCOL_SCHEMA
-  to: VersionStamp
 }
 
 /**
@@ -71,10 +60,15 @@ export interface Check {
   schema: typeof PROTOCOL_SCHEMA
   tab: VersionStamp
   maxAgeMs: number
+  /**
+   * The tab's `navigator.languages`: the worker keeps the fallback page in them. A worker's own languages can differ
+   * from its tabs' (Firefox does not apply a page's locale override to workers, for one).
+   */
+  languages?: readonly string[]
 }
 
 export type TabMessage = Check
-export type WorkerMessage = VersionChanged | StateReply | FileGone
+export type WorkerMessage = VersionChanged | StateReply
 
 /**
  * The deployment a message from the service worker announces, or undefined when `data` is not such a message.
@@ -83,7 +77,7 @@ export type WorkerMessage = VersionChanged | StateReply | FileGone
  */
 export function announcedVersion(data: unknown): VersionStamp | undefined {
   const message = data as (Loose<StateReply> & { to?: Loose<VersionStamp> }) | null
-  // VERSION_CHANGED and FILE_GONE carry the deployment as `to`, STATE as `newest`.
+  // VERSION_CHANGED carries the deployment as `to`, STATE as `newest`.
   const stamp = (message?.schema === PROTOCOL_SCHEMA && (message.type === 'STATE' ? message.newest : message.to)) as Loose<VersionStamp> | null
   return typeof stamp?.version === 'string' && typeof stamp.builtAt === 'string' ? (stamp as VersionStamp) : undefined
 }
@@ -101,10 +95,16 @@ export function readTabMessage(data: unknown): TabMessage | undefined {
   const tab = { version: message.tab.version, builtAt: message.tab.builtAt }
   if (message.type === 'CHECK' && typeof message.maxAgeMs === 'number' && Number.isFinite(message.maxAgeMs)) {
     const maxAgeMs = Math.max(MIN_CHECK_MAX_AGE_MS, message.maxAgeMs)
-    return { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs }
+    // Only well-formed language tags, and no more than a browser would list: the rest is dropped, not refused.
+    const languages = Array.isArray(message.languages)
+      ? message.languages.filter((language): language is string => typeof language === 'string' && LANGUAGE_TAG.test(language)).slice(0, 20)
+      : []
+    return { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages }
   }
   return undefined
 }
+
+const LANGUAGE_TAG = /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i
 
 /** A received message before validation: any field may be missing or of any type. */
 type Loose<T> = { [K in keyof T]?: unknown }

@@ -20,7 +20,7 @@ test('keep-old host: after a deploy nothing breaks, one conditional request for 
 
   site.deploy('v2')
   site.clearRequests()
-  await a.evaluate('new Promise((resolve) => setTimeout(resolve, 1100))') // let the 1 s check interval pass
+  await new Promise((resolve) => setTimeout(resolve, 1100)) // let the 1 s check interval pass
   // Both users navigate while the manifest is on its way (the host answers it late): both tabs ask for a check,
   // the worker asks the host once.
   site.injectFault(/^\/deploy-manifest\.json/, { delayMs: 1500 })

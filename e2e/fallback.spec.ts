@@ -73,6 +73,9 @@ for (const [locale, lang, dir] of [
       const site = await openSite({ server: 'node', mode: 'strict' })
       const tab = await session.openTab(site.url)
       await waitUntilGuarded(tab)
+      // The worker keeps the page of the languages its tab reads once the tab has told it: wait for that.
+      const page = new URL(manifestPages()[lang]!, site.url).href
+      await tab.waitFor(`caches.match(${JSON.stringify(page)}).then(Boolean)`, `the worker keeps the ${lang} fallback page`)
       site.refuseConnections(true)
       await tab.goto(`${site.url}c?tab=1`)
       await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
@@ -81,6 +84,12 @@ for (const [locale, lang, dir] of [
       expect(await tab.evaluate('document.querySelector("[data-gatekeeper-retry]").textContent')).not.toBe('Try again')
     })
   })
+}
+
+/** The fallback pages of v1 of the fixture, by locale. */
+function manifestPages(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(join(releasesDir('history-app', 'default'), 'v1', 'deploy-manifest.json'), 'utf8'))
+  return (manifest as { fallback: { pages: Record<string, string> } }).fallback.pages
 }
 
 test.describe('a reader whose browser speaks fr-FR', () => {

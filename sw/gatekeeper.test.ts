@@ -74,7 +74,7 @@ function deferred() {
  * its caches, as the worker's own `removeGatekeeper` does (and unregisters, which is only counted here).
  */
 function world(caches = createInMemoryCaches(), watch: (storage: Storage) => Storage = (storage) => storage) {
-  let respond: () => Response = () => new Response(null, { status: 404 })
+  let respond: (init: RequestInit | undefined) => Response = () => new Response(null, { status: 404 })
   let respondPage: (url: string) => Response | Promise<Response> = (url) => new Response(fallbackHtml(url), { headers: { 'content-type': 'text/html' } })
   let respondFile: (url: string, init: RequestInit | undefined) => Response | Promise<Response> = fileResponse
   let hold: Promise<void> = Promise.resolve()
@@ -99,7 +99,17 @@ function world(caches = createInMemoryCaches(), watch: (storage: Storage) => Sto
     serve(served: DeployManifest | VersionStamp) {
       respond = () => Response.json('assets' in served ? served : manifest(served))
     },
-    answerWith(make: () => Response) {
+    /**
+     * Serves `served` with ETag `etag`, as a static host does: 304 with no body to a request whose If-None-Match
+     * names that ETag, the manifest otherwise.
+     */
+    serveTagged(served: DeployManifest | VersionStamp, etag: string) {
+      respond = (init) =>
+        ifNoneMatch(init) === etag
+          ? new Response(null, { status: 304, headers: { etag } })
+          : Response.json('assets' in served ? served : manifest(served), { headers: { etag } })
+    },
+    answerWith(make: (init: RequestInit | undefined) => Response) {
       respond = make
     },
     goOffline() {
@@ -133,7 +143,7 @@ function world(caches = createInMemoryCaches(), watch: (storage: Storage) => Sto
       const url = String(input)
       w.requests.push({ url, init })
       await hold
-      return url === MANIFEST_URL ? respond() : url.includes('/assets/') ? respondFile(url, init) : respondPage(url)
+      return url === MANIFEST_URL ? respond(init) : url.includes('/assets/') ? respondFile(url, init) : respondPage(url)
     },
     storage,
     openTabIds: async () => {
@@ -155,6 +165,9 @@ function world(caches = createInMemoryCaches(), watch: (storage: Storage) => Sto
   return { w, env, caches, gatekeeper: createGatekeeper(env) }
 }
 
+/** The If-None-Match a request was sent with, or null. */
+const ifNoneMatch = (init: RequestInit | undefined) => new Headers(init?.headers).get('if-none-match')
+
 /** A world whose gatekeeper read `stamp` at install. */
 async function installedOn(stamp: VersionStamp | DeployManifest, caches?: CacheStorage) {
   const setup = world(caches)
@@ -171,7 +184,8 @@ async function eventsOf(gatekeeper: ReturnType<typeof createGatekeeper>) {
 describe('createGatekeeper', () => {
   it('the manifest read at install is remembered without telling any tab', async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    expect(w.manifestRequests).toEqual([{ url: MANIFEST_URL, init: expect.objectContaining({ cache: 'no-cache' }) }])
+    expect(w.manifestRequests).toEqual([{ url: MANIFEST_URL, init: expect.objectContaining({ cache: 'no-store', credentials: 'same-origin' }) }])
+    expect(ifNoneMatch(w.manifestRequests[0]?.init)).toBeNull()
     expect(w.broadcasts).toEqual([])
     expect(w.registrationUpdates).toBe(0)
     expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v1)
@@ -192,10 +206,10 @@ describe('createGatekeeper', () => {
     expect(w.registrationUpdates).toBe(1)
   })
 
-  it('a suspicion goes past the HTTP cache', async () => {
+  it('a suspicion goes past every cache of the browser', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     await gatekeeper.suspectNewDeployment()
-    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'reload' })
+    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'no-store', credentials: 'same-origin' })
   })
 
   it('during a rolling deploy, a server still serving the older manifest is not a deployment', async () => {
@@ -513,120 +527,209 @@ describe('answering a CHECK', () => {
   })
 })
 
-describe('suspectNewDeployment for a tab', () => {
-  /** A worker on v1 with tab-a, a tab of v1, known to it. */
-  async function withTabOnV1() {
-    const setup = await installedOn(v1)
-    setup.w.openTabs = new Set(['tab-a'])
-    await setup.gatekeeper.answer('tab-a', startUp(v1))
+describe("the manifest's ETag", () => {
+  const M1 = '"m1"'
+  const M2 = 'W/"m2"'
+  /** A worker that read v1 at install from a host that tags the manifest `M1`; the last look is then stale. */
+  async function installedTagged() {
+    const setup = world()
+    setup.w.serveTagged(v1, M1)
+    await setup.gatekeeper.learnCurrentDeployment()
+    setup.w.clock += CHECK_INTERVAL_MS
     return setup
   }
+  const storedEtag = async ({ w, env }: ReturnType<typeof world>) => (await env.storage.loadState(w.clock)).manifestEtag
 
-  it('resolves to the newer deployment the host confirms for a tab on an older one', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    w.serve(v2)
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toEqual(v2)
+  it('is stored as the host sent it', async () => {
+    const setup = await installedTagged()
+    expect(await storedEtag(setup)).toBe(M1)
+  })
+
+  it('a routine check sends the stored ETag as If-None-Match, still past every cache of the browser', async () => {
+    const { w, gatekeeper } = await installedTagged()
+    await gatekeeper.answer('tab-a', startUp(v1))
     expect(w.manifestRequests).toHaveLength(2)
-    expect(w.broadcasts).toHaveLength(1)
+    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'no-store', credentials: 'same-origin' })
+    expect(ifNoneMatch(w.manifestRequests[1]?.init)).toBe(M1)
   })
 
-  it('asks the host nothing when a deployment newer than the tab is already known', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    w.serve(v2)
-    await gatekeeper.suspectNewDeployment()
-    const requests = w.requests.length
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toEqual(v2)
-    expect(w.requests).toHaveLength(requests)
-    expect(w.broadcasts).toHaveLength(1)
-  })
-
-  it('asks nothing for a tab on an older deployment even while suspicions are silenced', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    w.serve(v2)
-    await gatekeeper.suspectNewDeployment()
-    // An unconfirmed suspicion (v2 is no news by then) silences further ones; the known answer still stands.
-    await gatekeeper.suspectNewDeployment()
-    const requests = w.requests.length
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toEqual(v2)
-    expect(w.requests).toHaveLength(requests)
-  })
-
-  it('resolves to nothing for a tab already on the newest deployment, after asking the host', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toBeUndefined()
-    expect(w.manifestRequests).toHaveLength(2)
-    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'reload' })
-  })
-
-  it('resolves to the newer deployment for a tab on the newest one when the host names an even newer one', async () => {
-    const { w, gatekeeper } = await installedOn(v2)
-    await gatekeeper.answer('tab-b', startUp(v2))
-    const v3 = { version: 'v3', builtAt: '2026-11-03T10:00:00.000Z' }
-    w.serve(v3)
-    await expect(gatekeeper.suspectNewDeployment('tab-b')).resolves.toEqual(v3)
-  })
-
-  it('resolves to nothing for a tab that never checked in, though the deployment it confirms is broadcast', async () => {
+  it('sends no If-None-Match while no ETag is stored: neither at install nor at a routine check', async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    w.serve(v2)
-    await expect(gatekeeper.suspectNewDeployment('tab-unknown')).resolves.toBeUndefined()
+    w.clock += CHECK_INTERVAL_MS
+    await gatekeeper.answer('tab-a', startUp(v1))
+    expect(w.manifestRequests).toHaveLength(2)
+    expect(w.manifestRequests.map((request) => ifNoneMatch(request.init))).toEqual([null, null])
+    expect(w.manifestRequests.map((request) => request.init?.headers)).toEqual([undefined, undefined])
+  })
+
+  it('a 304 is an unchanged deployment: nothing new, nothing broadcast, and the check counts as a look', async () => {
+    const { w, gatekeeper } = await installedTagged()
+    const requests = w.requests.length
+    const reply = await gatekeeper.answer('tab-a', startUp(v1))
+    expect(w.requests.length - requests).toBe(1)
+    expect(reply).toEqual({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest: v1, checkedAt: w.clock })
+    expect(w.broadcasts).toEqual([])
+    expect(w.registrationUpdates).toBe(0)
+    expect((await gatekeeper.report()).lastCheck).toEqual({ at: new Date(w.clock).toISOString(), outcome: 'unchanged' })
+  })
+
+  it('a 304 brings no new version, whatever the host would serve without the ETag', async () => {
+    const { w, gatekeeper } = await installedTagged()
+    // A host that answers 304 to the ETag it sent last, though a new manifest is out (a stale edge cache).
+    w.answerWith((init) => (ifNoneMatch(init) === M1 ? new Response(null, { status: 304 }) : Response.json(manifest(v2), { headers: { etag: M2 } })))
+    expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v1)
+    expect(w.broadcasts).toEqual([])
+    expect(await gatekeeper.deployments.versionsListing('https://app.test/shop/assets/index-v2.js')).toEqual([])
+  })
+
+  it('a 304 leaves the stored ETag as it was', async () => {
+    const setup = await installedTagged()
+    await setup.gatekeeper.answer('tab-a', startUp(v1))
+    expect(await storedEtag(setup)).toBe(M1)
+  })
+
+  it('a new manifest under a new ETag is learned, and its ETag replaces the stored one for the next check', async () => {
+    const setup = await installedTagged()
+    const { w, gatekeeper } = setup
+    w.serveTagged(v2, M2)
+    expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v2)
     expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
-    await expect(gatekeeper.suspectNewDeployment('tab-unknown')).resolves.toBeUndefined()
-  })
-
-  it('resolves to nothing without a tab', async () => {
-    const { w, gatekeeper } = await installedOn(v1)
-    w.serve(v2)
-    await expect(gatekeeper.suspectNewDeployment()).resolves.toBeUndefined()
-  })
-
-  it('resolves to nothing when the host does not confirm a newer deployment', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    w.answerWith(() => new Response('busy', { status: 503 }))
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toBeUndefined()
-  })
-
-  it('a tab that reloaded onto the newest deployment is no longer on an older one', async () => {
-    const { w, gatekeeper } = await withTabOnV1()
-    w.serve(v2)
-    await gatekeeper.suspectNewDeployment()
+    expect(await storedEtag(setup)).toBe(M2)
+    w.clock += CHECK_INTERVAL_MS
     await gatekeeper.answer('tab-a', startUp(v2))
-    w.clock += SUSPICION_QUIET_MS
-    await expect(gatekeeper.suspectNewDeployment('tab-a')).resolves.toBeUndefined()
+    expect(ifNoneMatch(w.manifestRequests.at(-1)?.init)).toBe(M2)
+    expect(w.broadcasts).toHaveLength(1)
+  })
+
+  it('a manifest sent without an ETag clears the stored one: the next check is unconditional', async () => {
+    const setup = await installedTagged()
+    const { w, gatekeeper } = setup
+    w.serve(v1)
+    await gatekeeper.answer('tab-a', startUp(v1))
+    expect(await storedEtag(setup)).toBeNull()
+    w.clock += CHECK_INTERVAL_MS
+    await gatekeeper.answer('tab-a', startUp(v1))
+    expect(w.manifestRequests.map((request) => ifNoneMatch(request.init))).toEqual([null, M1, null])
+  })
+
+  it('a suspicion asks for the manifest unconditionally, whatever ETag is stored', async () => {
+    const { w, gatekeeper } = await installedTagged()
+    await gatekeeper.suspectNewDeployment()
+    expect(w.manifestRequests).toHaveLength(2)
+    expect(ifNoneMatch(w.manifestRequests[1]?.init)).toBeNull()
+    expect(w.manifestRequests[1]?.init).toMatchObject({ cache: 'no-store' })
+  })
+
+  it('a 304 to a request that named no ETag is no answer: the check failed', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.answerWith(() => new Response(null, { status: 304 }))
+    w.clock += CHECK_INTERVAL_MS
+    expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v1)
+    expect((await gatekeeper.report()).lastCheck).toEqual({ at: new Date(w.clock).toISOString(), outcome: 'unreachable' })
+    expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['check failed', 'the manifest was unreachable'])
+  })
+
+  it('is kept across a restart, and sent by the restarted worker', async () => {
+    const first = await installedTagged()
+    const restarted = world(first.caches)
+    restarted.w.serveTagged(v1, M1)
+    restarted.w.clock += CHECK_INTERVAL_MS
+    await restarted.gatekeeper.answer('tab-a', startUp(v1))
+    expect(restarted.w.manifestRequests.map((request) => ifNoneMatch(request.init))).toEqual([M1])
+    expect((await restarted.gatekeeper.report()).lastCheck?.outcome).toBe('unchanged')
+  })
+
+  it('after a 304 for a deployment the worker no longer keeps (storage pressure took it), asks again unconditionally and keeps it', async () => {
+    const first = await installedTagged()
+    await first.env.storage.dropVersion('v1')
+    const restarted = world(first.caches)
+    restarted.w.serveTagged(v1, M1)
+    restarted.w.clock += CHECK_INTERVAL_MS
+    expect((await restarted.gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v1)
+    expect(restarted.w.manifestRequests.map((request) => ifNoneMatch(request.init))).toEqual([M1, null])
+    expect(restarted.w.broadcasts).toEqual([])
+    expect((await restarted.gatekeeper.deployments.known()).map((kept) => kept.version)).toEqual(['v1'])
+  })
+
+  it('an ETag stored in a form that is no ETag is not sent back to the host', async () => {
+    const first = await installedTagged()
+    await first.env.storage.saveState({ ...(await first.env.storage.loadState(first.w.clock)), manifestEtag: 'm1' })
+    const restarted = world(first.caches)
+    restarted.w.serveTagged(v1, M1)
+    restarted.w.clock += CHECK_INTERVAL_MS
+    await restarted.gatekeeper.answer('tab-a', startUp(v1))
+    expect(restarted.w.manifestRequests.map((request) => ifNoneMatch(request.init))).toEqual([null])
   })
 })
 
-describe('isKnownTab', () => {
-  it('knows a tab once it checked in, and no other', async () => {
+describe('languagesOf', () => {
+  const request = (headers: Record<string, string> = {}) => new Request('https://app.test/shop/cart', { headers })
+
+  it("reads the reader's languages from the request's Accept-Language, most preferred first", async () => {
+    const { gatekeeper } = world()
+    expect(gatekeeper.languagesOf(request({ 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.8' }))).toEqual(['fr-CH', 'fr', 'en'])
+    expect(gatekeeper.languagesOf(request({ 'accept-language': 'en;q=0.5, ja' }))).toEqual(['ja', 'en'])
+  })
+
+  it("takes the worker's own languages for a request without Accept-Language (WebKit's worker fetch events)", async () => {
+    const { gatekeeper } = world()
+    expect(gatekeeper.languagesOf(request())).toEqual(['de', 'en'])
+  })
+
+  it("takes the worker's own languages when the Accept-Language names no usable language", async () => {
+    const { gatekeeper } = world()
+    expect(gatekeeper.languagesOf(request({ 'accept-language': '' }))).toEqual(['de', 'en'])
+    expect(gatekeeper.languagesOf(request({ 'accept-language': '*' }))).toEqual(['de', 'en'])
+    expect(gatekeeper.languagesOf(request({ 'accept-language': '<script>, fr;q=0' }))).toEqual(['de', 'en'])
+  })
+
+  it("does not mix the worker's languages into those the request names", async () => {
+    const { gatekeeper } = world()
+    expect(gatekeeper.languagesOf(request({ 'accept-language': 'ko' }))).toEqual(['ko'])
+  })
+})
+
+describe('suspectNewDeployment', () => {
+  it('resolves to nothing, whatever the host says', async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.isKnownTab('tab-a')).toBe(false)
+    w.serve(v2)
+    await expect(gatekeeper.suspectNewDeployment()).resolves.toBeUndefined()
+    expect(w.broadcasts).toHaveLength(1)
+    w.clock += SUSPICION_QUIET_MS
+    w.answerWith(() => new Response('busy', { status: 503 }))
+    await expect(gatekeeper.suspectNewDeployment()).resolves.toBeUndefined()
+  })
+
+  it('asks the host even when a deployment newer than some tab is known already: there may be a newer one still', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
     w.openTabs = new Set(['tab-a'])
     await gatekeeper.answer('tab-a', startUp(v1))
-    expect(await gatekeeper.isKnownTab('tab-a')).toBe(true)
-    expect(await gatekeeper.isKnownTab('tab-b')).toBe(false)
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    w.serve(v3)
+    await gatekeeper.suspectNewDeployment()
+    expect(w.manifestRequests).toHaveLength(3)
+    expect(w.broadcasts).toEqual([
+      { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 },
+      { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v2', to: v3 },
+    ])
+    expect((await gatekeeper.answer('tab-a', startUp(v1))).newest).toEqual(v3)
   })
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('does not take %s for a tab', async (id) => {
-    const { gatekeeper } = await installedOn(v1)
-    expect(await gatekeeper.isKnownTab(id)).toBe(false)
-  })
-
-  it('still knows its tabs after a restart', async () => {
-    const first = await installedOn(v1)
-    first.w.openTabs = new Set(['tab-a'])
-    await first.gatekeeper.answer('tab-a', startUp(v1))
-    expect(await world(first.caches).gatekeeper.isKnownTab('tab-a')).toBe(true)
-  })
-
-  it("forgets a tab closed the newest manifest's grace period ago", async () => {
+  it('a confirmed suspicion silences nothing: the next one asks the host at once', async () => {
     const { w, gatekeeper } = await installedOn(v1)
-    w.openTabs = new Set(['tab-a'])
-    await gatekeeper.answer('tab-a', startUp(v1))
-    w.openTabs = new Set(['tab-b'])
-    w.clock += GRACE_MS
-    await gatekeeper.answer('tab-b', startUp(v1))
-    expect(await gatekeeper.isKnownTab('tab-a')).toBe(false)
-    expect(await gatekeeper.isKnownTab('tab-b')).toBe(true)
+    w.serve(v2)
+    await gatekeeper.suspectNewDeployment()
+    await gatekeeper.suspectNewDeployment()
+    expect(w.manifestRequests).toHaveLength(3)
+  })
+
+  it('a suspicion that finds the kill switch silences nothing either', async () => {
+    const { w, gatekeeper } = await installedOn(v1)
+    w.answerWith(() => Response.json({ schema: 1, killSwitch: true }))
+    await gatekeeper.suspectNewDeployment()
+    expect(w.removals).toBe(1)
+    expect(await eventsOf(gatekeeper)).not.toContainEqual(['suspicion dismissed', expect.any(String)])
   })
 })
 
@@ -892,7 +995,7 @@ describe('tidy', () => {
     w.openTabs = new Set(['tab-a'])
     await gatekeeper.answer('tab-a', startUp(v1))
     w.serve(manifest(v2, undefined, { gracePeriodMs: grace }))
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     w.openTabs = new Set(['tab-b'])
     await gatekeeper.answer('tab-b', startUp(v2))
     return { ...setup, closedAt: w.clock }
@@ -959,13 +1062,20 @@ describe('tidy', () => {
   })
 
   it('forgets the tabs gone longer than the grace period', async () => {
-    const { w, gatekeeper } = await movedOn()
+    const { w, env, gatekeeper } = await movedOn()
     w.openTabs = new Set()
     w.clock += 2 * 60_000
     await gatekeeper.tidy()
-    expect(await gatekeeper.isKnownTab('tab-a')).toBe(false)
-    expect(await gatekeeper.isKnownTab('tab-b')).toBe(false)
+    expect((await env.storage.loadState(w.clock)).tabs).toEqual({})
     expect((await gatekeeper.report()).tabs).toEqual([])
+  })
+
+  it('keeps the record of a tab gone for less than the grace period', async () => {
+    const { w, env, gatekeeper } = await movedOn()
+    w.openTabs = new Set()
+    w.clock += 2 * 60_000 - 1
+    await gatekeeper.tidy()
+    expect(Object.keys((await env.storage.loadState(w.clock)).tabs).sort()).toEqual(['tab-a', 'tab-b'])
   })
 
   it('deletes the cache of a deployment whose manifest it never kept (a precache cut short)', async () => {
@@ -1068,7 +1178,7 @@ describe('the kill switch', () => {
     const asked = Promise.all([
       gatekeeper.answer('tab-a', startUp(v1)),
       gatekeeper.answer('tab-b', startUp(v1)),
-      gatekeeper.suspectNewDeployment('tab-a'),
+      gatekeeper.suspectNewDeployment(),
     ])
     release()
     await asked
@@ -1081,20 +1191,20 @@ describe('the kill switch', () => {
 
   it('saves nothing once it removed the gatekeeper: no record of it comes back', async () => {
     const { w, caches, gatekeeper, saves } = await killedBy(KILL_SWITCH)
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     const savesBefore = saves.count
     w.openTabs = new Set(['tab-a', 'tab-b'])
     await gatekeeper.answer('tab-b', startUp(v1))
     await gatekeeper.tidy()
     w.clock += SUSPICION_QUIET_MS
-    await gatekeeper.suspectNewDeployment('tab-b')
+    await gatekeeper.suspectNewDeployment()
     expect(saves.count).toBe(savesBefore)
     expect(await caches.keys()).toEqual([])
   })
 
   it('is obeyed whatever else the manifest holds (a hand-edited one)', async () => {
     const { w, gatekeeper } = await killedBy({ ...manifest(v2), killSwitch: true })
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     expect(w.removals).toBe(1)
     expect(w.broadcasts).toEqual([])
   })
@@ -1110,7 +1220,7 @@ describe('the kill switch', () => {
 
   it('is not set off by killSwitch: false, which is an invalid manifest', async () => {
     const { w, gatekeeper } = await killedBy({ schema: 1, killSwitch: false })
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     expect(w.removals).toBe(0)
     expect((await eventsOf(gatekeeper)).at(-2)).toEqual(['check failed', 'the manifest was invalid'])
   })
@@ -1119,7 +1229,7 @@ describe('the kill switch', () => {
     // The removed worker keeps controlling its open tabs until their next document load; their lazy files still
     // pass through it. Whatever it does with them must not recreate a cache no gatekeeper will ever delete.
     const { w, env, caches, gatekeeper } = await killedBy(KILL_SWITCH)
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     expect(w.removals).toBe(1)
     const FILE = 'https://app.test/shop/assets/index-v1.js'
     vi.stubGlobal('fetch', async () => fileResponse(FILE, undefined))
@@ -1200,7 +1310,7 @@ describe('revalidate', () => {
     w.answerFilesWith(answer)
     w.serve(v2)
     await gatekeeper.revalidate(FILE, 'script', 'tab-a')
-    expect(w.manifestRequests.at(-1)?.init).toMatchObject({ cache: 'reload' })
+    expect(w.manifestRequests.at(-1)?.init).toMatchObject({ cache: 'no-store' })
     expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }])
     expect(w.registrationUpdates).toBe(1)
   })
@@ -1212,7 +1322,7 @@ describe('revalidate', () => {
     expect(w.broadcasts).toEqual([])
     expect((await eventsOf(gatekeeper)).at(-1)).toEqual(['suspicion dismissed', 'the host still serves v1'])
     const requests = w.manifestRequests.length
-    await gatekeeper.suspectNewDeployment('tab-a')
+    await gatekeeper.suspectNewDeployment()
     expect(w.manifestRequests).toHaveLength(requests)
   })
 

@@ -4,8 +4,9 @@
  * deployment is the store's business (deployments.ts). Everything it needs from the worker's global scope comes in
  * through `WorkerEnvironment`, so it runs in unit tests exactly as in the browser.
  */
-import { PROTOCOL_SCHEMA, type StateReply, type TabMessage, type VersionChanged } from '../channel/protocol.js'
+import { PROTOCOL_SCHEMA, type Check, type StateReply, type VersionChanged } from '../channel/protocol.js'
 import { isKillSwitch, isNewer, readManifest, type DeployManifest, type VersionStamp } from '../manifest/manifest.js'
+import { parseAcceptLanguage } from '../manifest/locale.js'
 import { classifyResponse } from './classify.js'
 import { createDeploymentStore, type DeploymentStore } from './deployments.js'
 import { buildReport, type StateReport } from './report.js'
@@ -63,16 +64,12 @@ export interface Gatekeeper {
   /** Reads the host's manifest (at install). Never rejects: a host that is down must not cost the install. */
   learnCurrentDeployment(): Promise<void>
   /** Records what a tab says, looks at the host if its answer must be fresher, and answers with the newest deployment. */
-  answer(tabId: string, message: TabMessage): Promise<StateReply>
+  answer(tabId: string, message: Check): Promise<StateReply>
   /**
-   * A response to tab `tabId` suggested that its deployment is gone: confirm with a fresh manifest (unless a newer
-   * deployment than the tab's is known already). Only a newer deployment counts; it is then recorded, broadcast
-   * once to every tab, and the registration is updated. Resolves to that deployment when one is newer than the
-   * tab's, else undefined (a transient 404, or a tab that never asked).
+   * A response suggested that a tab's deployment is gone: confirm with a fresh manifest. Only a newer deployment
+   * counts; it is then recorded, broadcast once to every tab, and the registration is updated.
    */
-  suspectNewDeployment(tabId?: string): Promise<VersionStamp | undefined>
-  /** Whether `tabId` is a tab whose runtime has asked: one that will act on a `FILE_GONE`. */
-  isKnownTab(tabId: string): Promise<boolean>
+  suspectNewDeployment(): Promise<void>
   /**
    * File `url` was served to tab `tabId` from its deployment's cache, so the host was not asked: while that
    * deployment is the newest known, ask the host whether the file is still there (at most once per
@@ -90,6 +87,11 @@ export interface Gatekeeper {
   report(): Promise<StateReport>
   /** Adds an event to the state page's log. */
   note(what: string, detail: string): void
+  /**
+   * The languages of the reader of `request`: its Accept-Language, or the worker's own languages when it has none
+   * (WebKit's worker fetch events carry no Accept-Language).
+   */
+  languagesOf(request: Request): readonly string[]
 }
 
 /** Creates the gatekeeper. Its state loads from storage at once and is written through on every change. */
@@ -164,12 +166,18 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
 
   // One look at the host's manifest at a time, whoever asks: tabs share the answer.
   let looking: Promise<CheckOutcome> | undefined
-  const look = (cache: RequestCache) =>
+  // A routine check is conditional (If-None-Match with the ETag of the last manifest: a 304 costs a few bytes); a
+  // suspicion asks for the manifest whatever it was.
+  const look = (conditional: boolean) =>
     (looking ??= (async () => {
       await loaded
       // Removed by the kill switch: nothing to look for any more, and nothing to keep.
       if (removed) return 'kill-switch' as const
-      const read = await fetchManifest(env, cache)
+      let read = await fetchManifest(env, conditional ? state.manifestEtag : null)
+      // "Not modified" helps only if the worker still keeps that manifest (storage pressure may have taken it).
+      if (read === 'unchanged' && !(await deployments.known()).some((kept) => kept.version === state.newest?.version)) {
+        read = await fetchManifest(env, null)
+      }
       if (read === 'kill-switch') {
         removed = true
         deployments.retire()
@@ -177,7 +185,8 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
         await env.removeGatekeeper()
         return read
       }
-      const outcome = typeof read === 'string' ? read : await learn(read)
+      if (typeof read !== 'string') await remember((current) => ({ ...current, manifestEtag: read.etag }))
+      const outcome = typeof read === 'string' ? read : await learn(read.manifest)
       if (outcome === 'unreachable' || outcome === 'invalid') log('check failed', `the manifest was ${outcome}`)
       await remember((current) => ({ ...current, lastCheck: { at: env.now(), outcome } }))
       return outcome
@@ -188,25 +197,20 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
   let quietUntil = 0
   let revalidatedAt = -Infinity
 
-  const suspectNewDeployment = async (tabId?: string) => {
-    await loaded
-    const tab = tabId === undefined ? undefined : state.tabs[tabId]
-    const newerThanTab = () => (tab && state.newest && isNewer(state.newest, tab) ? state.newest : undefined)
-    if (newerThanTab() || env.now() < quietUntil) return newerThanTab()
-    // `reload` goes past the HTTP cache and refreshes it, so later conditional checks start from the new ETag.
-    const outcome = await look('reload')
+  const suspectNewDeployment = async () => {
+    if (env.now() < quietUntil) return
+    const outcome = await look(false)
     if (outcome !== 'new-version' && outcome !== 'kill-switch') {
       quietUntil = env.now() + SUSPICION_QUIET_MS
       log('suspicion dismissed', `the host still serves ${state.newest?.version ?? 'no manifest'}`)
     }
-    return newerThanTab()
   }
 
   return {
     deployments,
 
     async learnCurrentDeployment() {
-      await look('no-cache').catch(() => undefined)
+      await look(true).catch(() => undefined)
     },
 
     async answer(tabId, message) {
@@ -217,16 +221,11 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       // A tab that runs a deployment this worker has not confirmed makes it ask the host rather than trust the
       // page; a look already under way is joined, so its answer is the one given.
       const stale = !isFresh(state.lastCheck, message.maxAgeMs, env.now())
-      if (looking || stale || isNewer(message.tab, state.newest)) await look('no-cache')
+      if (looking || stale || isNewer(message.tab, state.newest)) await look(true)
       return { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: state.newest, checkedAt: state.lastCheck?.at ?? null }
     },
 
     suspectNewDeployment,
-
-    async isKnownTab(tabId) {
-      await loaded
-      return Object.hasOwn(state.tabs, tabId)
-    },
 
     async revalidate(url, destination, tabId) {
       await loaded
@@ -235,7 +234,7 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
       revalidatedAt = env.now()
       const response = await env.fetch(url, { method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' }).catch(() => undefined)
       const facts = response && { status: response.status, contentType: response.headers.get('content-type') }
-      if (facts && classifyResponse({ destination, versioned: true }, facts) === 'version-gone') await suspectNewDeployment(tabId)
+      if (facts && classifyResponse({ destination, versioned: true }, facts) === 'version-gone') await suspectNewDeployment()
     },
 
     async fallbackPage(languages, version) {
@@ -258,6 +257,11 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
 
     note: log,
 
+    languagesOf(request) {
+      const languages = parseAcceptLanguage(request.headers.get('accept-language'))
+      return languages.length > 0 ? languages : env.languages()
+    },
+
     async report() {
       await loaded
       const kept = await Promise.all(
@@ -272,18 +276,26 @@ export function createGatekeeper(env: WorkerEnvironment): Gatekeeper {
 }
 
 /**
- * The host's manifest, the kill switch, or why there is none: `unreachable` (network error, non-2xx) or `invalid`
- * (not a manifest this worker reads).
+ * The host's manifest with its ETag, or what the answer was instead: `unchanged` (304 to `etag`), `unreachable`
+ * (network error, another non-2xx), `invalid` (not a manifest this worker reads), or the kill switch. Past every
+ * cache of the browser (`no-store`): the worker makes its own conditional request, so a check is one small request
+ * even where the browser keeps no HTTP cache (WebKit's automation profile, private windows).
  */
-async function fetchManifest(env: WorkerEnvironment, cache: RequestCache): Promise<DeployManifest | CheckOutcome> {
+async function fetchManifest(
+  env: WorkerEnvironment,
+  etag: string | null,
+): Promise<{ manifest: DeployManifest; etag: string | null } | CheckOutcome> {
   let response: Response
   try {
-    response = await env.fetch(env.manifestUrl, { cache, credentials: 'same-origin' })
+    const headers = etag ? { 'if-none-match': etag } : undefined
+    response = await env.fetch(env.manifestUrl, { cache: 'no-store', credentials: 'same-origin', headers })
   } catch {
     return 'unreachable'
   }
+  if (response.status === 304 && etag) return 'unchanged'
   if (!response.ok) return 'unreachable'
   const json: unknown = await response.json().catch(() => undefined)
   if (isKillSwitch(json)) return 'kill-switch'
-  return readManifest(json) ?? 'invalid'
+  const manifest = readManifest(json)
+  return manifest ? { manifest, etag: response.headers.get('etag') } : 'invalid'
 }

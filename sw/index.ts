@@ -71,10 +71,13 @@ export function addVersionGatekeeper(): Gatekeeper {
     const message = readTabMessage(event.data)
     const tab = event.source
     if (!message || !(tab instanceof Client)) return
+    // The answer goes to the asking tab alone: on the channel it would reach every tab, and a page entering the
+    // back/forward cache at that moment is evicted by it in Firefox (seen in its SHIPBFCache log as NOT_ALLOWED).
     event.waitUntil(
       gatekeeper
         .answer(tab.id, message)
         .then((reply) => tab.postMessage(reply))
+        .then(() => gatekeeper.deployments.keepFallbackPageFor(message.languages ?? []))
         .then(tidy)
         .catch((error) => logError('answering a tab', error)),
     )

@@ -37,6 +37,7 @@ const state = (): GatekeeperState => ({
     'tab-c': { ...v3, seenAt: at('2026-11-03T11:00:00.000Z') },
   },
   lastCheck: { at: at('2026-11-03T11:00:00.500Z'), outcome: 'unchanged' },
+  manifestEtag: '"6745f3a1-1c4"',
   events: [
     { at: at('2026-11-02T10:05:00.000Z'), what: 'learned', detail: 'v2' },
     { at: at('2026-11-03T10:05:00.000Z'), what: 'new deployment', detail: 'v2 → v3' },

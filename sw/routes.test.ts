@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RouteMatchCallback } from 'workbox-core/types.js'
-import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, STATE_ROUTE } from '../channel/protocol.js'
-import type { VersionStamp } from '../manifest/manifest.js'
+import { FALLBACK_ROUTE, STATE_ROUTE } from '../channel/protocol.js'
+import { parseAcceptLanguage } from '../manifest/locale.js'
 import type { DeploymentStore } from './deployments.js'
 import { fallbackHeaders } from './fallback.js'
 import type { Gatekeeper } from './gatekeeper.js'
@@ -9,7 +9,6 @@ import type { StateReport } from './report.js'
 import {
   BYPASS_HEADER,
   BYPASS_PARAMETER,
-  GONE_FILE_HOLD_MS,
   handleDocument,
   handleFallbackRoute,
   handleStateRoute,
@@ -30,12 +29,18 @@ const PAGE = '<!doctype html><html lang="de" data-gatekeeper-fallback data-versi
 /** Where the fake host serves the newest deployment's fallback page in its default locale. */
 const HOST_PAGE = 'https://app.test/shop/fallback.3e930377.en.html'
 
+/** The languages of the fake gatekeeper's worker (`navigator.languages` in the worker). */
+const WORKER_LANGUAGES = ['ja', 'en']
+
 /**
  * A gatekeeper that keeps one fallback page (or none), knows where the host serves one (or, given null, no deployment),
- * keeps `keptUrls` as fallback pages to answer navigations with, and records what it was asked for.
+ * keeps `keptUrls` as fallback pages to answer navigations with, and records what it was asked for. Like the real
+ * one, it takes a request's languages from its Accept-Language, else the worker's own (`WORKER_LANGUAGES`).
  */
 function fakeGatekeeper(kept: string | null = PAGE, { hostPage = HOST_PAGE as string | null, keptUrls = [] as string[], keeping = async () => undefined as void } = {}) {
   const asked: { languages: readonly string[]; version: string | null | undefined }[] = []
+  /** The requests whose languages were asked for. */
+  const languagesAsked: Request[] = []
   /** The languages the documents asked to keep a fallback page for. */
   const keptFor: (readonly string[])[] = []
   const deployments = {
@@ -57,9 +62,14 @@ function fakeGatekeeper(kept: string | null = PAGE, { hostPage = HOST_PAGE as st
       asked.push({ languages, version })
       return kept === null ? undefined : new Response(kept, { headers: fallbackHeaders(POLICY) })
     },
+    languagesOf(request: Request) {
+      languagesAsked.push(request)
+      const languages = parseAcceptLanguage(request.headers.get('accept-language'))
+      return languages.length > 0 ? languages : WORKER_LANGUAGES
+    },
     deployments: deployments as unknown as DeploymentStore,
   } satisfies Partial<Gatekeeper>
-  return { asked, keptFor, gatekeeper: gatekeeper as unknown as Gatekeeper }
+  return { asked, keptFor, languagesAsked, gatekeeper: gatekeeper as unknown as Gatekeeper }
 }
 
 /** What a route handler gets: the request and its event, whose `waitUntil` promises are collected in `waited`. */
@@ -142,11 +152,25 @@ describe('handleDocument', () => {
     expect(network).toHaveBeenCalledTimes(1)
   })
 
-  it('a hostile Accept-Language reaches the fallback lookup as no language at all', async () => {
+  it("takes the reader's languages from the gatekeeper, which knows what to do without Accept-Language", async () => {
+    const { asked, languagesAsked, keptFor, gatekeeper } = fakeGatekeeper()
+    const request = documentRequest()
+    network.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    await handleDocument(gatekeeper)(options(request))
+    expect(languagesAsked).toEqual([request])
+    expect(asked.map((question) => question.languages)).toEqual([WORKER_LANGUAGES])
+    network.mockResolvedValue(new Response('<p>app</p>', { status: 200 }))
+    waited.length = 0
+    await handleDocument(gatekeeper)(options(documentRequest()))
+    await Promise.all(waited)
+    expect(keptFor).toEqual([WORKER_LANGUAGES])
+  })
+
+  it('a hostile Accept-Language reaches the fallback lookup as none of its own languages', async () => {
     const { asked, gatekeeper } = fakeGatekeeper()
     network.mockRejectedValue(new TypeError('Failed to fetch'))
     await handleDocument(gatekeeper)(options(documentRequest('"><script>alert(1)</script>, en_US, *')))
-    expect(asked.map((question) => question.languages)).toEqual([[]])
+    expect(asked.map((question) => question.languages)).toEqual([WORKER_LANGUAGES])
   })
 
   it('offline with no fallback page kept, the browser gets the network error, as if there were no service worker', async () => {
@@ -234,6 +258,23 @@ describe('handleFallbackRoute', () => {
     expect(asked).toEqual([{ languages: ['fr', 'en'], version: 'v1' }])
   })
 
+  it.each([
+    ['without ?lang=', ''],
+    ['with an empty ?lang=', '&lang='],
+  ])("%s and without Accept-Language, asks the gatekeeper for the reader's languages (the worker's own)", async (_, lang) => {
+    const { asked, languagesAsked, gatekeeper } = fakeGatekeeper()
+    const request = new Request(`${route}?version=v1${lang}`)
+    await handleFallbackRoute(gatekeeper)(options(request))
+    expect(languagesAsked).toEqual([request])
+    expect(asked).toEqual([{ languages: WORKER_LANGUAGES, version: 'v1' }])
+  })
+
+  it('with ?lang=, does not ask the gatekeeper for the languages of the request', async () => {
+    const { languagesAsked, gatekeeper } = fakeGatekeeper()
+    await handleFallbackRoute(gatekeeper)(options(new Request(`${route}?lang=de`)))
+    expect(languagesAsked).toEqual([])
+  })
+
   it('a hostile ?lang= reaches the lookup as no language at all', async () => {
     const { asked, gatekeeper } = fakeGatekeeper()
     await handleFallbackRoute(gatekeeper)(options(new Request(`${route}?lang=${encodeURIComponent('"><img src=x onerror=alert(1)>')}`)))
@@ -274,117 +315,103 @@ describe('handleFallbackRoute', () => {
 
 describe('handleVersionedFile, for a file of a deployment that is gone', () => {
   const FILE = 'https://app.test/shop/assets/lazy-v1.js'
-  const v2: VersionStamp = { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' }
-  let posted: unknown[]
   let host: ReturnType<typeof vi.fn<(request: Request) => Promise<Response>>>
 
   beforeEach(() => {
-    vi.useFakeTimers()
-    posted = []
-    // The worker's open windows: tab-a, whose runtime checked in, and tab-b, a page without the runtime. `self` is
-    // the one global the hold needs besides fetch and timers.
-    const window = (id: string) => ({ postMessage: (message: unknown) => posted.push({ to: id, message }) })
-    vi.stubGlobal('self', { clients: { get: async (id: string) => (['tab-a', 'tab-b'].includes(id) ? window(id) : undefined) } })
     host = vi.fn<(request: Request) => Promise<Response>>(async () => new Response('Not Found', { status: 404 }))
     vi.stubGlobal('fetch', host)
     vi.spyOn(console, 'error').mockImplementation(() => undefined)
   })
   afterEach(() => {
-    vi.useRealTimers()
     vi.unstubAllGlobals()
     vi.restoreAllMocks()
   })
 
-  /** A gatekeeper that lists the file under v1 and knows tab-a; its suspicion confirms `newer` (null: nothing newer). */
-  function goneFileGatekeeper(newer: VersionStamp | null = v2) {
-    const suspected: (string | undefined)[] = []
+  /**
+   * A gatekeeper that lists the file under v1 and keeps no copy of it; it counts its suspicions, which settle as
+   * `suspicion` says (at once by default).
+   */
+  function goneFileGatekeeper(suspicion: () => Promise<void> = async () => undefined) {
+    const suspected: unknown[][] = []
+    const put: string[] = []
     const gatekeeper = {
-      deployments: { versionsListing: async () => ['v1'], isVersionedAsset: async () => true } as unknown as DeploymentStore,
-      isKnownTab: async (id: string) => id === 'tab-a',
-      suspectNewDeployment: async (tabId?: string) => {
-        suspected.push(tabId)
-        return newer ?? undefined
+      deployments: {
+        versionsListing: async () => ['v1'],
+        isVersionedAsset: async () => true,
+        putFile: async (version: string) => void put.push(version),
+      } as unknown as DeploymentStore,
+      suspectNewDeployment: async (...args: unknown[]) => {
+        suspected.push(args)
+        return suspicion()
       },
     } satisfies Partial<Gatekeeper>
-    return { suspected, gatekeeper: gatekeeper as unknown as Gatekeeper }
+    return { suspected, put, gatekeeper: gatekeeper as unknown as Gatekeeper }
   }
   const storage = { matchFile: async () => undefined, putFile: async () => undefined } as unknown as Storage
 
-  /** A script request of tab `clientId` (Node's Request has no destination, so a plain object stands in). */
-  function fetchScript(gatekeeper: Gatekeeper, clientId: string) {
-    const request = { url: FILE, method: 'GET', destination: 'script', headers: new Headers() } as unknown as Request
+  /** A request of tab `clientId` for a file of `destination` (Node's Request has no destination: a plain object). */
+  async function fetchGone(gatekeeper: Gatekeeper, clientId = 'tab-a', destination = 'script') {
     const waitedFor: Promise<unknown>[] = []
     const event = { clientId, waitUntil: (promise: Promise<unknown>) => waitedFor.push(promise) } as unknown as FetchEvent
-    let settled = false
-    const answer = handleVersionedFile(gatekeeper, storage)({ request, url: new URL(FILE), event }).then((response) => {
-      settled = true
-      return response
-    })
-    return { answer, waitedFor, isSettled: () => settled }
+    const response = await handleVersionedFile(gatekeeper, storage)({ request: workerRequest(FILE, { destination }), url: new URL(FILE), event })
+    return { response, waitedFor }
   }
 
-  it('tells a listening tab FILE_GONE with the newer deployment, and holds the answer GONE_FILE_HOLD_MS', async () => {
-    const { suspected, gatekeeper } = goneFileGatekeeper()
-    const { answer, waitedFor, isSettled } = fetchScript(gatekeeper, 'tab-a')
-    await vi.advanceTimersByTimeAsync(GONE_FILE_HOLD_MS - 1)
-    expect(posted).toEqual([{ to: 'tab-a', message: { type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: v2 } }])
-    expect(isSettled()).toBe(false)
-    await vi.advanceTimersByTimeAsync(1)
-    expect(isSettled()).toBe(true)
-    const response = await answer
+  it("answers the host's 404 as it is, and confirms the deployment in the background", async () => {
+    const { suspected, put, gatekeeper } = goneFileGatekeeper()
+    const { response, waitedFor } = await fetchGone(gatekeeper)
     expect(response.status).toBe(404)
     expect(await response.text()).toBe('Not Found')
-    expect(suspected).toEqual(['tab-a'])
     expect(waitedFor).toHaveLength(1)
+    await Promise.all(waitedFor)
+    expect(suspected).toEqual([[]])
+    expect(put).toEqual([])
     expect(host).toHaveBeenCalledTimes(1)
   })
 
-  it('answers an open tab whose runtime never checked in at once, and tells it nothing; the suspicion still runs', async () => {
-    const { suspected, gatekeeper } = goneFileGatekeeper()
-    const { answer, waitedFor, isSettled } = fetchScript(gatekeeper, 'tab-b')
-    await vi.advanceTimersByTimeAsync(0)
-    expect(isSettled()).toBe(true)
-    expect((await answer).status).toBe(404)
-    expect(posted).toEqual([])
-    expect(suspected).toEqual(['tab-b'])
+  it('does not hold the answer while the suspicion is under way', async () => {
+    const { suspected, gatekeeper } = goneFileGatekeeper(() => new Promise<void>(() => undefined))
+    const { response, waitedFor } = await fetchGone(gatekeeper)
+    expect(response.status).toBe(404)
+    expect(suspected).toHaveLength(1)
     expect(waitedFor).toHaveLength(1)
   })
 
-  it('answers at once, and tells nothing, when the host confirms no newer deployment', async () => {
-    const { gatekeeper } = goneFileGatekeeper(null)
-    const { answer, isSettled } = fetchScript(gatekeeper, 'tab-a')
-    await vi.advanceTimersByTimeAsync(0)
-    expect(isSettled()).toBe(true)
-    expect((await answer).status).toBe(404)
-    expect(posted).toEqual([])
+  it.each([
+    ['410', () => new Response('Gone', { status: 410 })],
+    ['HTML for a script (an SPA host)', () => new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } })],
+  ])('a file answered %s is a suspicion too, and is answered as the host sent it', async (_, answer) => {
+    host.mockImplementation(async () => Object.defineProperty(answer(), 'type', { value: 'basic' }))
+    const { suspected, put, gatekeeper } = goneFileGatekeeper()
+    const { response, waitedFor } = await fetchGone(gatekeeper)
+    await Promise.all(waitedFor)
+    expect(response.status).toBe(answer().status)
+    expect(suspected).toHaveLength(1)
+    expect(put).toEqual([])
   })
 
-  it('answers at once a request that comes from no window (a worker, a prefetch)', async () => {
-    const { gatekeeper } = goneFileGatekeeper()
-    const { isSettled } = fetchScript(gatekeeper, '')
-    await vi.advanceTimersByTimeAsync(0)
-    expect(isSettled()).toBe(true)
-    expect(posted).toEqual([])
+  it('a request that comes from no window (a worker, a prefetch) is a suspicion as well', async () => {
+    const { suspected, gatekeeper } = goneFileGatekeeper()
+    const { waitedFor } = await fetchGone(gatekeeper, '')
+    await Promise.all(waitedFor)
+    expect(suspected).toHaveLength(1)
   })
 
-  it('answers at once when the tab the worker knows is closed by then', async () => {
-    const { gatekeeper } = goneFileGatekeeper()
-    vi.stubGlobal('self', { clients: { get: async () => undefined } })
-    const { isSettled } = fetchScript(gatekeeper, 'tab-a')
-    await vi.advanceTimersByTimeAsync(0)
-    expect(isSettled()).toBe(true)
-    expect(posted).toEqual([])
+  it('a suspicion that fails costs the request nothing, and is logged', async () => {
+    const { gatekeeper } = goneFileGatekeeper(() => Promise.reject(new Error('cache broken')))
+    const { response, waitedFor } = await fetchGone(gatekeeper)
+    expect(response.status).toBe(404)
+    await expect(Promise.all(waitedFor)).resolves.toBeDefined()
+    expect(console.error).toHaveBeenCalled()
   })
 
-  it('a host in trouble (503) is no sign of a deployment: no suspicion, no hold', async () => {
+  it('a host in trouble (503) is no sign of a deployment: no suspicion', async () => {
     const { suspected, gatekeeper } = goneFileGatekeeper()
     host.mockResolvedValue(new Response('busy', { status: 503 }))
-    const { answer, isSettled } = fetchScript(gatekeeper, 'tab-a')
-    await vi.advanceTimersByTimeAsync(0)
-    expect(isSettled()).toBe(true)
-    expect((await answer).status).toBe(503)
+    const { response, waitedFor } = await fetchGone(gatekeeper)
+    await Promise.all(waitedFor)
+    expect(response.status).toBe(503)
     expect(suspected).toEqual([])
-    expect(posted).toEqual([])
   })
 })
 
@@ -543,7 +570,6 @@ describe('handleVersionedFile, for files the worker keeps or fetches', () => {
         revalidated.push([url, destination, tabId])
         return revalidate()
       },
-      isKnownTab: async () => true,
       suspectNewDeployment: async () => undefined,
     } satisfies Partial<Gatekeeper>
     const storage = {

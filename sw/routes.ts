@@ -5,14 +5,12 @@
  * browser handles it as if there were no service worker; so does any request that asks to bypass the worker.
  */
 import type { RouteHandlerCallback, RouteMatchCallback } from 'workbox-core/types.js'
-import { FALLBACK_ROUTE, PROTOCOL_SCHEMA, STATE_ROUTE, type FileGone } from '../channel/protocol.js'
+import { FALLBACK_ROUTE, STATE_ROUTE } from '../channel/protocol.js'
 import { parseAcceptLanguage } from '../manifest/locale.js'
 import { classifyResponse, isCacheable, VERSIONED_DESTINATIONS } from './classify.js'
 import type { Gatekeeper } from './gatekeeper.js'
 import { logError } from './log.js'
 import type { Storage } from './storage.js'
-
-declare const self: ServiceWorkerGlobalScope
 
 /** A request that carries this header (any value) or this query parameter bypasses the worker: for debugging. */
 export const BYPASS_HEADER = 'x-version-gatekeeper-bypass'
@@ -72,7 +70,7 @@ export function handleDocument(gatekeeper: Gatekeeper): RouteHandlerCallback {
     async ({ request, event, network }) => {
       const kept = await gatekeeper.deployments.keptFallbackPage(request.url)
       if (kept) return kept
-      const languages = parseAcceptLanguage(request.headers.get('accept-language'))
+      const languages = gatekeeper.languagesOf(request)
       try {
         const response = await network()
         // The readers' own languages, as their documents ask for them: keep the fallback page they would need.
@@ -102,7 +100,8 @@ export function matchFallbackRoute(scope: string): RouteMatchCallback {
 export function handleFallbackRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
   return failOpen(async ({ request }) => {
     const url = new URL(request.url)
-    const languages = parseAcceptLanguage(url.searchParams.get('lang') ?? request.headers.get('accept-language'))
+    const requested = url.searchParams.get('lang')
+    const languages = requested ? parseAcceptLanguage(requested) : gatekeeper.languagesOf(request)
     const page = await gatekeeper.fallbackPage(languages, url.searchParams.get('version'))
     if (page) return page
     const onHost = await gatekeeper.deployments.fallbackPageUrl(languages)
@@ -141,7 +140,8 @@ export function handleVersionedFile(gatekeeper: Gatekeeper, storage: Storage): R
     }
     const responseFacts = { status: response.status, contentType: response.headers.get('content-type'), type: response.type }
     if (classifyResponse(requestFacts, responseFacts) === 'version-gone') {
-      return answerGoneFile(gatekeeper, event, response)
+      // The answer goes out at once: the tab's runtime sends it to its destination when its import fails.
+      event.waitUntil(gatekeeper.suspectNewDeployment().catch((error) => logError('confirming a deployment', error)))
     } else if (versions[0] && isCacheable(requestFacts, responseFacts)) {
       event.waitUntil(deployments.putFile(versions[0], request, response.clone()).catch((error) => logError('caching a file', error)))
     }
@@ -162,28 +162,4 @@ export function handleStateRoute(gatekeeper: Gatekeeper): RouteHandlerCallback {
       headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
     }),
   )
-}
-
-/**
- * How long the answer for a gone file is held while its tab leaves. The tab's document load cancels the request
- * within milliseconds; the hold only runs out for a tab that stays (a lazy part that failed outside any navigation,
- * or a tab whose loop guard holds it), whose app then gets the failure 10 s late rather than a reload it did not ask for.
- */
-export const GONE_FILE_HOLD_MS = 10_000
-
-/**
- * A file of the tab's deployment is gone. The worker confirms a newer deployment with the host; when there is one
- * and the tab's runtime is listening, it tells the tab (`FILE_GONE`) and holds the answer, so the tab leaves for
- * its destination before its router sees a failed import and flashes an error. Otherwise the answer goes out as is.
- */
-async function answerGoneFile(gatekeeper: Gatekeeper, event: FetchEvent, response: Response): Promise<Response> {
-  const suspicion = gatekeeper.suspectNewDeployment(event.clientId)
-  event.waitUntil(suspicion.catch((error) => logError('confirming a deployment', error)))
-  if (!event.clientId || !(await gatekeeper.isKnownTab(event.clientId))) return response
-  const newer = await suspicion.catch(() => undefined)
-  const tab = newer && (await self.clients.get(event.clientId))
-  if (!newer || !tab) return response
-  tab.postMessage({ type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to: newer } satisfies FileGone)
-  await new Promise((resolve) => setTimeout(resolve, GONE_FILE_HOLD_MS))
-  return response
 }

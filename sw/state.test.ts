@@ -23,6 +23,7 @@ const stored = (): GatekeeperState => ({
   newest: v2,
   tabs: { 'tab-a': { ...v1, seenAt: 1_000 }, 'tab-b': { ...v2, seenAt: 2_000 } },
   lastCheck: { at: 3_000, outcome: 'unchanged' },
+  manifestEtag: '"m-3000"',
   events: [{ at: 2_500, what: 'new deployment', detail: 'v1 → v2' }],
 })
 
@@ -43,7 +44,7 @@ describe('readState', () => {
 
   it('is at schema 2', () => {
     expect(STATE_SCHEMA).toBe(2)
-    expect(emptyState()).toEqual({ schema: 2, newest: null, tabs: {}, lastCheck: null, events: [] })
+    expect(emptyState()).toEqual({ schema: 2, newest: null, tabs: {}, lastCheck: null, manifestEtag: null, events: [] })
   })
 
   it.each([null, undefined, 'state', 42, [stored()], { ...stored(), schema: 3 }, { ...stored(), schema: 0 }, { ...stored(), schema: '2' }])(
@@ -90,6 +91,46 @@ describe('readState', () => {
     expect(readState({ ...stored(), lastCheck: { at: 3_000, outcome } }, NOW).lastCheck).toEqual({ at: 3_000, outcome })
   })
 
+  it.each([
+    ['a strong ETag', '"abc"'],
+    ['a weak ETag', 'W/"abc"'],
+    ['an empty ETag', '""'],
+    ['a weak empty ETag', 'W/""'],
+    ['an ETag of every visible character but the quote', `"${Array.from({ length: 0x7e - 0x20 }, (_, index) => String.fromCharCode(0x21 + index)).filter((character) => character !== '"').join('')}"`],
+    ['an ETag as nginx writes it', '"6745f3a1-1c4"'],
+  ])('keeps %s', (_, manifestEtag) => {
+    expect(readState({ ...stored(), manifestEtag }, NOW)).toEqual({ ...stored(), manifestEtag })
+  })
+
+  it.each([
+    ['unquoted', 'abc'],
+    ['without its closing quote', '"abc'],
+    ['without its opening quote', 'abc"'],
+    ['weak and unquoted', 'W/abc'],
+    ['weak with a lower-case w', 'w/"abc"'],
+    ['with a quote inside', '"a"bc"'],
+    ['with a space inside', '"a bc"'],
+    ['with a space before it', ' "abc"'],
+    ['with a space after it', '"abc" '],
+    ['with a line break (a header injection)', '"abc"\r\nx-injected: 1'],
+    ['with a tab inside', '"a\tbc"'],
+    ['with a character beyond ASCII', '"é"'],
+    ['a list of ETags', '"a", "b"'],
+    ['the wildcard', '*'],
+    ['empty', ''],
+    ['a number', 42],
+    ['null', null],
+    ['an object', { etag: '"abc"' }],
+    ['a list', ['"abc"']],
+  ])('forgets an ETag %s, and nothing else', (_, manifestEtag) => {
+    expect(readState({ ...stored(), manifestEtag }, NOW)).toEqual({ ...stored(), manifestEtag: null })
+  })
+
+  it('reads a record of this schema stored before the ETag was kept as one without an ETag', () => {
+    const { manifestEtag: _, ...withoutEtag } = stored()
+    expect(readState(withoutEtag, NOW)).toEqual({ ...stored(), manifestEtag: null })
+  })
+
   it('keeps the well-formed events, in order, and forgets the others', () => {
     const kept = [
       { at: 1, what: 'learned', detail: 'v1' },
@@ -114,6 +155,7 @@ describe('readState: the records of the release before (schema 1)', () => {
     expect(state.schema).toBe(STATE_SCHEMA)
     expect(state.newest).toEqual(v2)
     expect(state.lastCheck).toEqual({ at: 3_000, outcome: 'unchanged' })
+    expect(state.manifestEtag).toBeNull()
   })
 
   it('drops the tabs, which lack builtAt: each is recorded again when it next checks', () => {

@@ -8,7 +8,7 @@ import { isValidBuiltAt, isValidVersion, type VersionStamp } from '../manifest/m
 /**
  * Bumped when the stored shape changes; `readState` migrates every older schema it knows, so a new release of the
  * gatekeeper (a new sw.js) takes over the records of the one before it.
- * 1: newest, tabs `{ version, seenAt }`, lastCheck. 2: tabs carry `builtAt`; the event log.
+ * 1: newest, tabs `{ version, seenAt }`, lastCheck. 2: tabs carry `builtAt`; the event log; the manifest's ETag.
  */
 export const STATE_SCHEMA = 2
 
@@ -58,13 +58,15 @@ export interface GatekeeperState {
   /** Client id to the tab's record. */
   tabs: Record<string, TabRecord>
   lastCheck: CheckRecord | null
+  /** The ETag of the last manifest the host sent, for the next check's If-None-Match; null when it sent none. */
+  manifestEtag: string | null
   /** The last `MAX_EVENTS` events, oldest first. */
   events: GatekeeperEvent[]
 }
 
 /** The state of a service worker that has seen nothing yet. */
 export function emptyState(): GatekeeperState {
-  return { schema: STATE_SCHEMA, newest: null, tabs: {}, lastCheck: null, events: [] }
+  return { schema: STATE_SCHEMA, newest: null, tabs: {}, lastCheck: null, manifestEtag: null, events: [] }
 }
 
 /**
@@ -91,6 +93,10 @@ export function readState(json: unknown, now: number): GatekeeperState {
   const check = stored!.lastCheck as Partial<CheckRecord> | null
   if (check && typeof check.at === 'number' && CHECK_OUTCOMES.includes(check.outcome as string)) {
     state.lastCheck = { at: check.at, outcome: check.outcome as CheckOutcome }
+  }
+  // An ETag is a quoted string of visible characters (RFC 9110); anything else is not sent back to the host.
+  if (typeof stored!.manifestEtag === 'string' && /^(W\/)?"[\x21\x23-\x7e]*"$/.test(stored!.manifestEtag)) {
+    state.manifestEtag = stored!.manifestEtag
   }
   if (Array.isArray(stored!.events)) {
     state.events = (stored!.events as Partial<GatekeeperEvent>[])

@@ -86,6 +86,7 @@ describe('cacheStorage', () => {
     newest: { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' },
     tabs: { 'tab-a': { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z', seenAt: 1 } },
     lastCheck: { at: 2, outcome: 'new-version' },
+    manifestEtag: 'W/"v2-manifest"',
     events: [{ at: 2, what: 'new deployment', detail: 'v1 → v2' }],
   }
 
@@ -177,6 +178,7 @@ describe('cacheStorage', () => {
       newest: state.newest,
       tabs: {},
       lastCheck: state.lastCheck,
+      manifestEtag: null,
       events: [{ at: NOW, what: 'migrated', detail: 'state schema 1 to 2' }],
     })
   })
