@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { channelName, PROTOCOL_SCHEMA, type FileGone, type StateReply, type VersionChanged } from '../channel/protocol.js'
+import { channelName, PROTOCOL_SCHEMA, type StateReply, type VersionChanged } from '../channel/protocol.js'
 import type { VersionStamp } from '../manifest/manifest.js'
 import { HANDLE_KEY, type RuntimeHandle } from './config.js'
 import { currentVersion, getState, newerVersion, onNewerVersion, type StateReport } from './index.js'
@@ -10,7 +10,6 @@ const v3: VersionStamp = { version: 'v3', builtAt: '2026-11-03T10:00:00.000Z' }
 
 const changed = (to: VersionStamp): VersionChanged => ({ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: null, to })
 const state = (newest: VersionStamp | null): StateReply => ({ type: 'STATE', schema: PROTOCOL_SCHEMA, newest, checkedAt: 1 })
-const gone = (to: VersionStamp): FileGone => ({ type: 'FILE_GONE', schema: PROTOCOL_SCHEMA, to })
 
 /**
  * A page of `tab` under scope `/shop/` whose inlined runtime knows `newest`: the runtime's handle on `window`, and a
@@ -108,12 +107,21 @@ describe('version-gatekeeper/runtime', () => {
     expect(listener.mock.calls).toEqual([[v2], [v3]])
   })
 
-  it("hears the worker's answers and FILE_GONE posted to this tab", () => {
+  it("hears the worker's answer to a tab's CHECK on the scope's channel, whichever tab asked", async () => {
+    page(v1)
+    const listener = vi.fn()
+    subscribe(listener)
+    workerChannel().postMessage(state(v2))
+    await vi.waitFor(() => expect(listener).toHaveBeenCalledTimes(1))
+    expect(listener).toHaveBeenCalledWith(v2)
+  })
+
+  it("hears the worker's answers posted to this tab", () => {
     const tab = page(v1)
     const listener = vi.fn()
     subscribe(listener)
     tab.fromWorker(state(v2))
-    tab.fromWorker(gone(v3))
+    tab.fromWorker(state(v3))
     expect(listener.mock.calls).toEqual([[v2], [v3]])
   })
 
@@ -146,7 +154,7 @@ describe('version-gatekeeper/runtime', () => {
     const listener = vi.fn()
     subscribe(listener)
     tab.fromWorker(state(v3))
-    tab.fromWorker(gone(v2))
+    tab.fromWorker(changed(v2))
     expect(listener.mock.calls).toEqual([[v3]])
   })
 

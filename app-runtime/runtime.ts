@@ -9,6 +9,7 @@ import { announcedVersion, channelName, PROTOCOL_SCHEMA, type TabMessage } from 
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
 import { HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
 import { watchEntry } from './entry-watch.js'
+import { FROZEN_MS, freezeView } from './freeze.js'
 import { openLoopGuard } from './loop-guard.js'
 import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
 
@@ -36,29 +37,32 @@ export function startRuntime(config: RuntimeConfig): void {
   if (!container) return
 
   const armed = () => !!newest && !guard.bounced
-  // What the worker says, on the channel (to every tab) or to this tab alone.
+  // What the worker says: a new deployment on the channel (to every tab), its answer to a CHECK to this tab alone.
   const hear = ({ data }: MessageEvent) => {
     const stamp = announcedVersion(data)
     if (stamp && isNewer(stamp, newest ?? tab)) newest = stamp
-    // The worker holds the request of a file that is gone and says so: leave now, before the router sees it fail.
-    if (data?.type === 'FILE_GONE') chunkFailed()
     if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
   }
-  // The channel closes while the page sits in the back/forward cache: Chrome evicts a cached page that receives a
-  // message (its notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
+  // The channel is closed while the page may sit in the back/forward cache, where a message evicts it (Chrome's
+  // notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
   let channel: BroadcastChannel | undefined
   const listen = () => {
+    if (channel) return
     channel = new BroadcastChannel(channelName(base))
     channel.onmessage = hear
   }
+  const deafen = () => {
+    channel?.close()
+    channel = undefined
+  }
   listen()
-  addEventListener('pagehide', (event) => event.persisted && channel?.close())
+  addEventListener('pagehide', (event) => event.persisted && deafen())
   container.addEventListener('message', hear)
 
   let lastCheck = Date.now()
   const check = (maxAgeMs: number) => {
     lastCheck = Date.now()
-    const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs }
+    const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages }
     container.ready.then((registration) => registration.active?.postMessage(message))
   }
   addEventListener('load', () => {
@@ -72,6 +76,8 @@ export function startRuntime(config: RuntimeConfig): void {
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && check(VISIBLE_CHECK_MAX_AGE_MS))
   addEventListener('pageshow', (event) => {
     if (event.persisted) {
+      // Back from the back/forward cache after a load the runtime started: the tab may leave again.
+      leaving = false
       listen()
       check(VISIBLE_CHECK_MAX_AGE_MS)
     }
@@ -81,14 +87,34 @@ export function startRuntime(config: RuntimeConfig): void {
   // full document load when armed, and otherwise an occasion to ask for a check now and then.
   let intent: { url: URL; at: number } | undefined
   let here = routeOf(location)
+  // A tab the runtime sends away stops listening at once, not at pagehide: the worker's news of a deployment races
+  // the very load it causes, and Firefox evicts a cached page even for a message queued just before close()
+  // (BroadcastChannel::MessageReceived checks the window before the closed state; close() lets go a task later).
+  // Should the load never replace the document (a download, a 204, a Stop), the tab listens again.
+  let leaving = false
+  const depart = () => {
+    leaving = true
+    deafen()
+    setTimeout(() => {
+      leaving = false
+      listen()
+    }, FROZEN_MS)
+  }
+  // A document load the runtime starts itself, once: the view freezes as a link click would leave it.
+  const load = (start: () => void) => {
+    if (leaving) return
+    depart()
+    freezeView()
+    start()
+  }
   // A chunk that cannot load during a navigation (a deployment removed it, or the host answered HTML): one full
   // document load to where the user was going, even when the router had not committed the URL yet. A failed chunk
   // is reason enough, with or without a known newer deployment; offline, a load would only bring the browser's
   // error page. Outside a navigation (a lazy part of the page), nothing reloads.
   function chunkFailed() {
-    if (intent && Date.now() - intent.at < INTENT_WINDOW_MS && navigator.onLine && guard.recordLeave()) {
-      if (routeOf(intent.url) === routeOf(location)) location.reload()
-      else location.assign(intent.url.href)
+    const recent = intent && Date.now() - intent.at < INTENT_WINDOW_MS ? intent.url : undefined
+    if (recent && navigator.onLine && guard.recordLeave()) {
+      load(() => (routeOf(recent) === routeOf(location) ? location.reload() : location.assign(recent.href)))
     }
   }
   const leaves = (url: URL) => {
@@ -106,7 +132,10 @@ export function startRuntime(config: RuntimeConfig): void {
       // The path, not the target: a link inside a shadow root is retargeted to its host by the time it reaches here.
       const link = event.composedPath().find((node) => node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement)
       const to = clickDestination(event, link as HTMLAnchorElement | undefined, location)
-      if (to && leaves(to)) event.stopImmediatePropagation()
+      if (to && leaves(to)) {
+        event.stopImmediatePropagation()
+        depart()
+      }
     },
     true,
   )
@@ -117,7 +146,7 @@ export function startRuntime(config: RuntimeConfig): void {
       const url = args[2]
       if (url != null) {
         const to = new URL(url, location.href)
-        if (isHistoryNavigation(method, location, to) && leaves(to)) return location[method === 'pushState' ? 'assign' : 'replace'](to.href)
+        if (isHistoryNavigation(method, location, to) && leaves(to)) return load(() => location[method === 'pushState' ? 'assign' : 'replace'](to.href))
       }
       original.apply(this, args)
       here = routeOf(location)
@@ -131,7 +160,7 @@ export function startRuntime(config: RuntimeConfig): void {
     here = routeOf(location)
     if (leaves(new URL(location.href))) {
       event.stopImmediatePropagation()
-      location.reload()
+      load(() => location.reload())
     }
   })
 
@@ -146,7 +175,8 @@ export function startRuntime(config: RuntimeConfig): void {
     here = routeOf(location)
   })
 
-  // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here: the path for
-  // failures the worker did not announce (no worker yet, a 5xx, a network error).
+  // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here, before the
+  // failure reaches the router: the view freezes and the tab leaves, so the router's error renders out of sight.
+  // (The failed request is over by then: Firefox keeps no document that leaves with a request in flight.)
   addEventListener('vite:preloadError', () => chunkFailed())
 }

@@ -5,6 +5,8 @@ import type { BrowserSession, Engine, SessionOptions, Tab } from './driver.js'
 
 const GATEKEEPER_PREFIX = '[version-gatekeeper]'
 const DEFAULT_TIMEOUT_MS = 15_000
+/** An evaluation takes milliseconds; one that has not answered in 2 s asked a document that is gone. */
+const EVALUATION_DEADLINE_MS = 2_000
 
 /** A session in a fresh browser context of `browser`, with service workers allowed. */
 export async function playwrightSession(browser: Browser, engine: Engine, options: SessionOptions = {}): Promise<BrowserSession> {
@@ -43,25 +45,47 @@ function playwrightTab(page: Page): Tab {
   const evaluate = async <T>(expression: string): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await page.evaluate(expression)) as T
+        // An evaluation that lands in a document entering the back/forward cache is frozen with it and never
+        // answers: it gets a deadline, then the question goes to the document shown now.
+        const frozen = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer: navigated away')), EVALUATION_DEADLINE_MS))
+        return (await Promise.race([page.evaluate(expression), frozen])) as T
       } catch (error) {
-        // A document being replaced destroys the execution context; ask the next document.
-        if (attempt >= 20 || !/context was destroyed|navigat/i.test(String(error))) throw error
-        await page.waitForLoadState('domcontentloaded').catch(() => undefined)
+        // A document being replaced destroys the execution context; ask the next document. (Not by waiting for a
+        // load event: a document restored from the back/forward cache fires none.)
+        if (attempt >= 40 || !/context was destroyed|navigat/i.test(String(error))) throw error
+        await page.waitForTimeout(50)
       }
     }
   }
-  // A user acts in the tab in front. Headless Chromium throttles animation frames in the others, and Playwright's
-  // wait for a stable element then costs about a second per click.
-  const inFront = async () => page.bringToFront()
+  // A user acts in the tab in front, with the mouse and the keyboard: real input events at the element's centre.
+  // Not Playwright's element actions: over WebDriver BiDi they never finish on a document Firefox restored from
+  // the back/forward cache, and headless Chromium throttles the animation frames they wait for in other tabs.
+  const pointAt = async (selector: string) => {
+    const centre = `(() => {
+      const element = document.querySelector(${JSON.stringify(selector)})
+      if (!element) return null
+      element.scrollIntoView({ block: 'center' })
+      const box = element.getBoundingClientRect()
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+    })()`
+    const deadline = Date.now() + DEFAULT_TIMEOUT_MS
+    for (;;) {
+      const point = await evaluate<{ x: number; y: number } | null>(centre).catch(() => null)
+      if (point) return point
+      if (Date.now() > deadline) throw new Error(`no element matches ${selector}`)
+      await page.waitForTimeout(50)
+    }
+  }
+  const clickAt = async (selector: string) => {
+    await page.bringToFront()
+    const { x, y } = await pointAt(selector)
+    await page.mouse.click(x, y)
+  }
   return {
-    click: async (selector) => {
-      await inFront()
-      await page.click(selector)
-    },
-    type: async (selector, text) => {
-      await inFront()
-      await page.locator(selector).pressSequentially(text)
+    click: clickAt,
+    async type(selector, text) {
+      await clickAt(selector)
+      await page.keyboard.type(text)
     },
     evaluate,
     async waitFor(expression, description, timeoutMs = DEFAULT_TIMEOUT_MS) {
@@ -71,8 +95,18 @@ function playwrightTab(page: Page): Tab {
         await page.waitForTimeout(50)
       }
     },
-    // A restore from the back/forward cache fires no load event: wait for the commit only.
-    back: async () => void (await page.goBack({ waitUntil: 'commit' })),
+    // A history traversal, as the back button makes. Not page.goBack(): over WebDriver BiDi it makes Firefox load
+    // the entry afresh instead of restoring it from the back/forward cache, and Playwright does not learn the URL
+    // of a restored document there. Done when the document's own address has changed.
+    async back() {
+      const from = await evaluate<string>('location.href')
+      await page.evaluate('history.back()')
+      const deadline = Date.now() + DEFAULT_TIMEOUT_MS
+      while ((await evaluate<string>('location.href').catch(() => from)) === from) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${DEFAULT_TIMEOUT_MS} ms going back from ${from}`)
+        await page.waitForTimeout(50)
+      }
+    },
     goto: async (url) => void (await page.goto(url)),
     timeOrigin: () => evaluate<number>('performance.timeOrigin'),
   }

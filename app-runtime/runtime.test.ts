@@ -1,0 +1,318 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { channelName, PROTOCOL_SCHEMA, type StateReply, type VersionChanged } from '../channel/protocol.js'
+import type { VersionStamp } from '../manifest/manifest.js'
+import type { RuntimeConfig } from './config.js'
+import { FROZEN_MS, freezeView } from './freeze.js'
+import { LEAVE_RECORD_KEY } from './loop-guard.js'
+import { startRuntime } from './runtime.js'
+
+/** What the page did, in order: the view frozen, the loads started, the app's own history calls. */
+const { calls } = vi.hoisted(() => ({ calls: [] as string[] }))
+vi.mock('./freeze.js', () => ({ FROZEN_MS: 10_000, freezeView: vi.fn(() => void calls.push('freeze')) }))
+
+const v1: VersionStamp = { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' }
+const v2: VersionStamp = { version: 'v2', builtAt: '2026-11-02T10:00:00.000Z' }
+const CHECK_INTERVAL_MS = 5 * 60_000
+const config: RuntimeConfig = {
+  tab: v1,
+  base: '/shop/',
+  checkIntervalMs: CHECK_INTERVAL_MS,
+  entry: ['/shop/assets/index-v1.js'],
+  // Far beyond any clock a test advances: the entry watch never gives up here.
+  entryTimeoutMs: 60 * 60_000,
+  fallback: '/shop/fallback.v1.en.html',
+}
+
+/** The runtime's end of the worker's BroadcastChannel: the test delivers what the worker posts on it. */
+class FakeChannel {
+  static opened: FakeChannel[] = []
+  onmessage: ((event: { data: unknown }) => void) | null = null
+  closed = false
+  constructor(readonly name: string) {
+    FakeChannel.opened.push(this)
+  }
+  close() {
+    this.closed = true
+  }
+}
+
+/** The anchor class the runtime's click listener looks for. */
+class FakeAnchor {
+  constructor(
+    readonly href: string,
+    readonly target = '',
+  ) {}
+  hasAttribute() {
+    return false
+  }
+}
+
+/**
+ * A tab of v1 at https://app.test/shop/cart, with the runtime started in it: its window and document (event
+ * targets), its location and history (which log what they are asked to do in `calls`), a service worker container
+ * that records what the runtime posts, and a sessionStorage (`left`: the loop guard's record at start).
+ */
+function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined } = {}) {
+  calls.length = 0
+  FakeChannel.opened = []
+  vi.mocked(freezeView).mockClear()
+  const win = new EventTarget()
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' })
+  let here = new URL('https://app.test/shop/cart')
+  const location = {
+    get href() {
+      return here.href
+    },
+    get origin() {
+      return here.origin
+    },
+    get pathname() {
+      return here.pathname
+    },
+    get search() {
+      return here.search
+    },
+    get hash() {
+      return here.hash
+    },
+    assign: (url: string) => void calls.push(`assign ${url}`),
+    replace: (url: string) => void calls.push(`replace ${url}`),
+    reload: () => void calls.push('reload'),
+  }
+  // The app's own history: it moves the URL, as the browser's does.
+  const history = {
+    pushState(_: unknown, __: string, url?: string | URL | null) {
+      calls.push(`pushState ${url}`)
+      if (url != null) here = new URL(url, here)
+    },
+    replaceState(_: unknown, __: string, url?: string | URL | null) {
+      calls.push(`replaceState ${url}`)
+      if (url != null) here = new URL(url, here)
+    },
+  }
+  const posted: unknown[] = []
+  const container = Object.assign(new EventTarget(), {
+    ready: Promise.resolve({ active: { postMessage: (message: unknown) => posted.push(message) } }),
+    register: async () => ({}),
+  })
+  const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
+  vi.stubGlobal('window', {})
+  vi.stubGlobal('document', doc)
+  vi.stubGlobal('location', location)
+  vi.stubGlobal('history', history)
+  vi.stubGlobal('navigator', { serviceWorker: container, languages, onLine })
+  vi.stubGlobal('sessionStorage', { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) })
+  vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
+  vi.stubGlobal('BroadcastChannel', FakeChannel)
+  vi.stubGlobal('HTMLAnchorElement', FakeAnchor)
+  vi.stubGlobal('HTMLAreaElement', class {})
+  startRuntime(config)
+  return {
+    posted,
+    /** What the app's router sees of the window's events (registered after the runtime, as the app's are). */
+    app: { popstate: vi.fn() },
+    /** The worker answers this tab's CHECK with `newest`, to this tab alone. */
+    hear(newest: VersionStamp) {
+      const reply: StateReply = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest, checkedAt: Date.now() }
+      container.dispatchEvent(new MessageEvent('message', { data: reply }))
+    },
+    /** The worker posts `to` on the channel of the scope; true when this tab had it open to hear. */
+    announce(to: VersionStamp) {
+      const news: VersionChanged = { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: v1.version, to }
+      const open = FakeChannel.opened.filter((opened) => opened.name === channelName(config.base) && !opened.closed)
+      for (const channel of open) channel.onmessage?.({ data: news })
+      return open.length > 0
+    },
+    /** The user clicks a plain link to `href`; nothing else handles the click here. */
+    click(href: string) {
+      const event = Object.assign(new Event('click'), { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false })
+      event.composedPath = () => [new FakeAnchor(href) as unknown as EventTarget]
+      win.dispatchEvent(event)
+    },
+    /** Back or forward to `url` within the document: the URL changes, then popstate. */
+    traverse(url: string) {
+      here = new URL(url, here)
+      win.dispatchEvent(new Event('popstate'))
+    },
+    /** Vite's preload helper reports a chunk that failed. */
+    chunkFails: () => win.dispatchEvent(new Event('vite:preloadError')),
+    pageshow: (persisted: boolean) => win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted })),
+    pagehide: (persisted: boolean) => win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted })),
+    becomeVisible: () => doc.dispatchEvent(new Event('visibilitychange')),
+    listen: (type: string, listener: () => void) => win.addEventListener(type, listener),
+  }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+  vi.unstubAllGlobals()
+})
+
+describe("the runtime's CHECK", () => {
+  it("carries the languages of the tab's reader (navigator.languages) to the worker", async () => {
+    const { posted } = tab({ languages: ['fr-CH', 'fr', 'en'] })
+    await vi.waitFor(() => expect(posted).toHaveLength(1))
+    expect(posted[0]).toEqual({ type: 'CHECK', schema: PROTOCOL_SCHEMA, tab: v1, maxAgeMs: CHECK_INTERVAL_MS, languages: ['fr-CH', 'fr', 'en'] })
+  })
+
+  it('carries them in the CHECK of a tab that becomes visible as well', async () => {
+    const browser = tab({ languages: ['ja'] })
+    browser.becomeVisible()
+    await vi.waitFor(() => expect(browser.posted).toHaveLength(2))
+    expect(browser.posted[1]).toMatchObject({ type: 'CHECK', maxAgeMs: 5_000, languages: ['ja'] })
+  })
+})
+
+describe('a document load the runtime starts', () => {
+  it('a chunk that fails during a navigation freezes the view, then loads the destination', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    browser.chunkFails()
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+  })
+
+  it('a chunk that fails after the router committed the URL freezes the view, then reloads', () => {
+    const browser = tab()
+    history.pushState(null, '', '/shop/orders')
+    browser.chunkFails()
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload'])
+  })
+
+  it('starts once: a second failing chunk while the tab leaves neither freezes nor loads again', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    browser.chunkFails()
+    browser.chunkFails()
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+    expect(freezeView).toHaveBeenCalledTimes(1)
+  })
+
+  it('once armed, a push to another route freezes the view and loads it, and the app never pushes', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders?page=2')
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders?page=2'])
+    expect(location.href).toBe('https://app.test/shop/cart')
+  })
+
+  it('once armed, a replace to another path freezes the view and replaces the document', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.replaceState(null, '', '/shop/orders')
+    expect(calls).toEqual(['freeze', 'replace https://app.test/shop/orders'])
+  })
+
+  it('once armed, back or forward to another route freezes the view and reloads, and the router hears nothing', () => {
+    const browser = tab()
+    const router = vi.fn()
+    browser.hear(v2)
+    browser.listen('popstate', router)
+    browser.traverse('/shop/orders')
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(router).not.toHaveBeenCalled()
+  })
+
+  it('once armed, a link click is left to the browser: no freeze, the browser keeps the old page until the new one paints', () => {
+    const browser = tab()
+    browser.hear(v2)
+    browser.click('https://app.test/shop/orders')
+    expect(calls).toEqual([])
+  })
+
+  it('after it started a load, it starts no other, and the app pushes nothing', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders')
+    history.pushState(null, '', '/shop/invoices')
+    browser.chunkFails()
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+  })
+
+  it('back from the back/forward cache after its load, the tab may leave again', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders')
+    browser.pageshow(true)
+    history.pushState(null, '', '/shop/invoices')
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders', 'freeze', 'assign https://app.test/shop/invoices'])
+  })
+
+  it("the pageshow of the document's first load does not let it leave twice", () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders')
+    browser.pageshow(false)
+    history.pushState(null, '', '/shop/invoices')
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+  })
+
+  it('offline, a failing chunk freezes nothing and loads nothing', () => {
+    const browser = tab({ onLine: false })
+    browser.click('https://app.test/shop/orders')
+    browser.chunkFails()
+    expect(calls).toEqual([])
+  })
+
+  it('a chunk that fails outside a navigation (a lazy part of the page) freezes nothing and loads nothing', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    vi.advanceTimersByTime(10_000)
+    browser.chunkFails()
+    browser.chunkFails()
+    expect(calls).toEqual([])
+  })
+
+  it('a document that bounced (it left this version moments ago) freezes nothing and loads nothing', () => {
+    const browser = tab({ left: `v1 ${Date.now() - 1_000}` })
+    browser.hear(v2)
+    browser.click('https://app.test/shop/orders')
+    browser.chunkFails()
+    history.pushState(null, '', '/shop/invoices')
+    expect(calls).toEqual(['pushState /shop/invoices'])
+  })
+})
+
+describe("the tab's end of the channel", () => {
+  it('hears a new deployment, and the next navigation becomes a document load', () => {
+    const browser = tab()
+    expect(browser.announce(v2)).toBe(true)
+    history.pushState(null, '', '/shop/orders')
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+  })
+
+  it('ignores news of a deployment older than its own', () => {
+    const browser = tab()
+    browser.announce({ version: 'v0', builtAt: '2026-10-01T10:00:00.000Z' })
+    history.pushState(null, '', '/shop/orders')
+    expect(calls).toEqual(['pushState /shop/orders'])
+  })
+
+  it('closes as the page enters the back/forward cache, and opens again with a CHECK when it is restored', async () => {
+    const browser = tab()
+    await vi.waitFor(() => expect(browser.posted).toHaveLength(1))
+    browser.pagehide(true)
+    expect(browser.announce(v2)).toBe(false)
+    browser.pageshow(true)
+    expect(browser.announce(v2)).toBe(true)
+    await vi.waitFor(() => expect(browser.posted).toHaveLength(2))
+  })
+
+  it('stays open through a pagehide that discards the page (nothing to evict)', () => {
+    const browser = tab()
+    browser.pagehide(false)
+    expect(browser.announce(v2)).toBe(true)
+  })
+
+  it('closes the moment the runtime sends the tab away, and opens again if the document stays after all', () => {
+    const browser = tab()
+    browser.hear(v2)
+    browser.click('https://app.test/shop/orders')
+    expect(browser.announce(v2)).toBe(false)
+    vi.advanceTimersByTime(FROZEN_MS)
+    expect(browser.announce(v2)).toBe(true)
+  })
+})
+
