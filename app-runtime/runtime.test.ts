@@ -4,7 +4,7 @@ import type { VersionStamp } from '../manifest/manifest.js'
 import type { RuntimeConfig } from './config.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { LEAVE_RECORD_KEY } from './loop-guard.js'
-import { startRuntime } from './runtime.js'
+import { CHANNEL_SETTLE_MS, startRuntime } from './runtime.js'
 
 /** What the page did, in order: the view frozen, the loads started, the app's own history calls. */
 const { calls } = vi.hoisted(() => ({ calls: [] as string[] }))
@@ -167,10 +167,23 @@ describe("the runtime's CHECK", () => {
 })
 
 describe('a document load the runtime starts', () => {
+  it('starts once the channel is closed and the view frozen, a moment later', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    browser.chunkFails()
+    expect(calls).toEqual(['freeze'])
+    expect(browser.announce(v2), 'the channel is closed').toBe(false)
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS - 1)
+    expect(calls).toEqual(['freeze'])
+    vi.advanceTimersByTime(1)
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+  })
+
   it('a chunk that fails during a navigation freezes the view, then loads the destination', () => {
     const browser = tab()
     browser.click('https://app.test/shop/orders')
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
   })
 
@@ -178,6 +191,7 @@ describe('a document load the runtime starts', () => {
     const browser = tab()
     history.pushState(null, '', '/shop/orders')
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload'])
   })
 
@@ -186,6 +200,7 @@ describe('a document load the runtime starts', () => {
     browser.click('https://app.test/shop/orders')
     browser.chunkFails()
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
     expect(freezeView).toHaveBeenCalledTimes(1)
   })
@@ -194,6 +209,7 @@ describe('a document load the runtime starts', () => {
     const browser = tab()
     browser.hear(v2)
     history.pushState(null, '', '/shop/orders?page=2')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders?page=2'])
     expect(location.href).toBe('https://app.test/shop/cart')
   })
@@ -202,6 +218,7 @@ describe('a document load the runtime starts', () => {
     const browser = tab()
     browser.hear(v2)
     history.replaceState(null, '', '/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'replace https://app.test/shop/orders'])
   })
 
@@ -211,6 +228,7 @@ describe('a document load the runtime starts', () => {
     browser.hear(v2)
     browser.listen('popstate', router)
     browser.traverse('/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'reload'])
     expect(router).not.toHaveBeenCalled()
   })
@@ -219,6 +237,7 @@ describe('a document load the runtime starts', () => {
     const browser = tab()
     browser.hear(v2)
     browser.click('https://app.test/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual([])
   })
 
@@ -228,6 +247,7 @@ describe('a document load the runtime starts', () => {
     history.pushState(null, '', '/shop/orders')
     history.pushState(null, '', '/shop/invoices')
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
   })
 
@@ -235,8 +255,10 @@ describe('a document load the runtime starts', () => {
     const browser = tab()
     browser.hear(v2)
     history.pushState(null, '', '/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     browser.pageshow(true)
     history.pushState(null, '', '/shop/invoices')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders', 'freeze', 'assign https://app.test/shop/invoices'])
   })
 
@@ -246,6 +268,7 @@ describe('a document load the runtime starts', () => {
     history.pushState(null, '', '/shop/orders')
     browser.pageshow(false)
     history.pushState(null, '', '/shop/invoices')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
   })
 
@@ -253,6 +276,7 @@ describe('a document load the runtime starts', () => {
     const browser = tab({ onLine: false })
     browser.click('https://app.test/shop/orders')
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual([])
   })
 
@@ -262,6 +286,7 @@ describe('a document load the runtime starts', () => {
     vi.advanceTimersByTime(10_000)
     browser.chunkFails()
     browser.chunkFails()
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual([])
   })
 
@@ -271,6 +296,7 @@ describe('a document load the runtime starts', () => {
     browser.click('https://app.test/shop/orders')
     browser.chunkFails()
     history.pushState(null, '', '/shop/invoices')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['pushState /shop/invoices'])
   })
 })
@@ -280,6 +306,7 @@ describe("the tab's end of the channel", () => {
     const browser = tab()
     expect(browser.announce(v2)).toBe(true)
     history.pushState(null, '', '/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
   })
 
@@ -287,6 +314,7 @@ describe("the tab's end of the channel", () => {
     const browser = tab()
     browser.announce({ version: 'v0', builtAt: '2026-10-01T10:00:00.000Z' })
     history.pushState(null, '', '/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['pushState /shop/orders'])
   })
 
