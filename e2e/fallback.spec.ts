@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { documentVersion, waitForRoute, waitUntilGuarded } from './support/app.js'
 import { releasesDir } from './support/releases.js'
-import { expect, test } from './support/test.js'
+import { expect, needs, test } from './support/test.js'
 
 const FALLBACK = {
   version: 'document.documentElement.dataset.version',
@@ -15,6 +15,13 @@ const FALLBACK = {
   dir: 'document.documentElement.dir',
   status: "performance.getEntriesByType('navigation')[0].responseStatus",
 }
+/**
+ * The status the page sees of its own response, or null where Navigation Timing has no `responseStatus`: WebKit
+ * (https://developer.mozilla.org/en-US/docs/Web/API/PerformanceResourceTiming/responseStatus#browser_compatibility).
+ * There, the test asserts that the status is still not observable, so a WebKit that adds it makes the test ask for
+ * the real status.
+ */
+const expectedStatus = (engine: string, status: number) => (engine === 'webkit' ? null : status)
 
 for (const strictCsp of [false, true]) {
   const policy = strictCsp ? ', under a CSP without unsafe-inline' : ''
@@ -33,7 +40,7 @@ for (const strictCsp of [false, true]) {
     await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
     expect(await tab.evaluate(FALLBACK.version)).toBe(version)
     expect(await tab.evaluate(FALLBACK.lang)).toBe('en')
-    expect(await tab.evaluate(FALLBACK.status)).toBe(503)
+    expect(await tab.evaluate(FALLBACK.status)).toBe(expectedStatus(session.engine, 503))
     expect(await tab.evaluate('location.pathname'), 'the address stays the one the reader asked for').toBe('/b')
 
     site.refuseConnections(false)
@@ -44,6 +51,7 @@ for (const strictCsp of [false, true]) {
 }
 
 test('host refusing connections: the fallback page retries by itself when the browser comes back online', async ({ session, openSite }) => {
+  needs(session, 'setOnline')
   const site = await openSite({ server: 'node', mode: 'strict', strictCsp: true })
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
@@ -108,6 +116,6 @@ test.describe('a reader whose browser speaks fr-FR', () => {
     await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
     expect(await tab.evaluate(FALLBACK.lang)).toBe('fr')
     expect(await tab.evaluate(FALLBACK.version)).toBe(version)
-    expect(await tab.evaluate(FALLBACK.status)).toBe(200)
+    expect(await tab.evaluate(FALLBACK.status)).toBe(expectedStatus(session.engine, 200))
   })
 })

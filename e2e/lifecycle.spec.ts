@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { Tab } from './driver/driver.js'
 import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
 import { releasesDir } from './support/releases.js'
-import { expect, test } from './support/test.js'
+import { expect, needs, test } from './support/test.js'
 
 interface Report {
   workerStartedAt: string
@@ -91,6 +91,7 @@ test('the state page shows two tabs on two versions, and the worker keeps its re
   session,
   openSite,
 }) => {
+  needs(session, 'stopServiceWorkers')
   const site = await openSite({ server: 'node', mode: 'strict' })
   const a = await session.openTab(site.url)
   await waitUntilGuarded(a)
@@ -140,6 +141,7 @@ test('a transient 500 during the install does not cost the service worker, nor t
 })
 
 test('a new release of the gatekeeper reads the records of the one before it (state schema 1)', async ({ session, openSite }) => {
+  needs(session, 'stopServiceWorkers')
   const site = await openSite({ server: 'node', mode: 'strict' })
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)

@@ -18,10 +18,18 @@ export interface BrowserSession {
    * reach service workers' fetches in every engine: to make a host unreachable, the host refuses connections.
    */
   setOnline(online: boolean): Promise<void>
-  /** Stops every service worker of the browser, as the browser itself does when they idle. Chromium only. */
+  /** Stops every service worker of the browser, as the browser itself does when they idle. */
   stopServiceWorkers(): Promise<void>
+  /**
+   * What this engine's browser cannot be made to do from a test, with the evidence: a scenario that needs it is
+   * skipped there with that reason (and the support table says so), never forked.
+   */
+  readonly cannot: { readonly [Action in SessionAction]?: string }
   close(): Promise<void>
 }
+
+/** The session's actions some engine cannot perform. */
+export type SessionAction = 'setOnline' | 'stopServiceWorkers'
 
 export type Engine = 'chromium' | 'firefox' | 'webkit'
 

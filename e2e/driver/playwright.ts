@@ -37,6 +37,7 @@ export async function playwrightSession(browser: Browser, engine: Engine, option
       await devtools.send('ServiceWorker.stopAllWorkers')
       await devtools.detach()
     },
+    cannot: {},
     close: () => context.close(),
   }
 }

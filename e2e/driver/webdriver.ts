@@ -152,6 +152,7 @@ function webdriverSession(driver: WebDriver, server: ChildProcess): BrowserSessi
     stopServiceWorkers: async () => {
       throw new Error(STOP_SERVICE_WORKERS_UNSUPPORTED)
     },
+    cannot: { setOnline: SET_ONLINE_UNSUPPORTED, stopServiceWorkers: STOP_SERVICE_WORKERS_UNSUPPORTED },
     async close() {
       try {
         await gatherWorkerErrors()

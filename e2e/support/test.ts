@@ -5,7 +5,7 @@
 import { test as base, expect } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { BrowserSession, Engine, SessionOptions } from '../driver/driver.js'
+import type { BrowserSession, Engine, SessionAction, SessionOptions } from '../driver/driver.js'
 import { playwrightSession } from '../driver/playwright.js'
 import { webkitSession } from '../driver/webdriver.js'
 import { createNginxHost, createStaticHost, type HostMode, type ReleaseHost, type StaticHost } from '../host/index.js'
@@ -83,6 +83,15 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 })
 
 export { expect }
+
+/**
+ * Skips the test, at its start, in an engine whose browser cannot be made to do `action`, with the engine's reason
+ * as the skip's description: the support table reports the behaviour as not testable there, and why.
+ */
+export function needs(session: BrowserSession, action: SessionAction): void {
+  const reason = session.cannot[action]
+  test.skip(reason !== undefined, reason)
+}
 
 /**
  * A policy with no 'unsafe-inline' anywhere, built the way a user would: from the sources the build lists in
