@@ -163,6 +163,11 @@ describe('announcedVersion', () => {
     ['a stamp without builtAt', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { version: 'v' } }],
     ['a stamp with a numeric version', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, version: 2 } }],
     ['a stamp with a numeric builtAt', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 1 } }],
+    // Each of these would compare as later than any real builtAt, and arm every tab.
+    ['a builtAt that is a word', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 'tomorrow' } }],
+    ['a builtAt that is a date without a time', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: '2099-01-01' } }],
+    ['a builtAt with text after the instant', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { ...tab, builtAt: '2026-11-01T10:00:00.000Zz' } }],
+    ['a builtAt that will not turn into a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: { toString: null } } }],
     ['a `to` that is a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: 'a1b2c3' }],
     ['a null `to`', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: null }],
     ['null', null],
