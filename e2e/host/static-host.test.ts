@@ -282,6 +282,14 @@ describe('createStaticHost', () => {
       expect((await get(host, '/deploy-manifest.json')).status).toBe(200)
     })
 
+    it('answers with the text it is given instead of the file (a corrupt file)', async () => {
+      const host = await startHost('strict')
+      host.injectFault(/^\/deploy-manifest\.json/, { status: 200, body: '{"schema": 1, "vers' })
+      const corrupt = await get(host, '/deploy-manifest.json')
+      expect([corrupt.status, corrupt.body]).toEqual([200, '{"schema": 1, "vers'])
+      expect(JSON.parse((await get(host, '/deploy-manifest.json')).body)).toEqual({ version: 'v1' })
+    })
+
     it('resets the connection without a response, so fetch rejects', async () => {
       const host = await startHost('strict')
       host.injectFault((path) => path === '/sw.js', 'reset')

@@ -51,10 +51,11 @@ export interface RequestRecord {
 }
 
 /**
- * A fault {@link StaticHost.injectFault} plays: an HTTP error status, a connection reset without any response, or a
- * slow answer (served normally, from the release current when the request arrived, after `delayMs`).
+ * A fault {@link StaticHost.injectFault} plays: an answer with this status (and this text instead of the status's
+ * name: a corrupt file, say), a connection reset without any response, or a slow answer (served normally, from the
+ * release current when the request arrived, after `delayMs`).
  */
-export type Fault = { status: number } | 'reset' | { delayMs: number }
+export type Fault = { status: number; body?: string } | 'reset' | { delayMs: number }
 
 /** What both hosts offer, so that one test can run against either. */
 export interface ReleaseHost {
@@ -227,7 +228,7 @@ function playFault(fault: Exclude<Fault, { delayMs: number }>, record: RequestRe
     return
   }
   requests.push({ ...record, status: fault.status })
-  sendText(response, fault.status)
+  sendText(response, fault.status, {}, fault.body)
 }
 
 /** Decoded pathname of a raw request target, or undefined when it is malformed or climbs out with `..`. */
@@ -315,8 +316,7 @@ function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
     .some((candidate) => candidate === '*' || candidate === etag)
 }
 
-function sendText(response: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  const body = STATUS_CODES[status] ?? 'Error'
+function sendText(response: ServerResponse, status: number, headers: Record<string, string> = {}, body = STATUS_CODES[status] ?? 'Error'): void {
   response.writeHead(status, {
     ...headers,
     'Content-Type': 'text/plain; charset=utf-8',
