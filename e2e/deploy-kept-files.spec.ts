@@ -6,7 +6,7 @@
 import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
 import { expect, test } from './support/test.js'
 
-test('keep-old host: after a deploy nothing breaks, one conditional request for both tabs finds the new version, and each tab moves to it at its next click', async ({
+test('keep-old host: after a deploy nothing breaks, one conditional request for both tabs finds the new version, and each tab moves to it at its next click', { tag: '@behaviour-4' }, async ({
   session,
   openSite,
 }) => {

@@ -10,7 +10,7 @@ for (const choice of [...HOSTS.strict, ...HOSTS.spa, ...HOSTS.strictCsp]) {
   const mode = choice.mode === 'strict' ? 'strict (missing file = 404)' : 'SPA rewrite (missing file = index.html)'
   const host = `${choice.server} host, ${mode}${'strictCsp' in choice ? ', strict CSP' : ''}`
 
-  test(`${host}: after a deploy, the tab that needs a removed chunk lands on its destination in the new version as one document load, and the other tab keeps its text until its own next click`, async ({
+  test(`${host}: after a deploy, the tab that needs a removed chunk lands on its destination in the new version as one document load, and the other tab keeps its text until its own next click`, { tag: choice.mode === 'strict' ? '@behaviour-2' : '@behaviour-3' }, async ({
     session,
     openSite,
   }) => {

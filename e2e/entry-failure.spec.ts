@@ -33,7 +33,7 @@ async function documentLoadsAfterSettling(site: { readRequests(): Promise<{ path
 for (const strictCsp of [false, true]) {
   const policy = strictCsp ? ', under a CSP without unsafe-inline' : ''
 
-  test(`first visit, no service worker yet, entry script answers 503${policy}: one retry, then the fallback page of this deployment, and no further loads`, async ({
+  test(`first visit, no service worker yet, entry script answers 503${policy}: one retry, then the fallback page of this deployment, and no further loads`, { tag: '@behaviour-7' }, async ({
     session,
     openSite,
   }) => {
@@ -53,7 +53,7 @@ for (const strictCsp of [false, true]) {
   })
 }
 
-test('controlled visit, the new deployment’s entry script is blocked: one retry, then the fallback page of the new deployment', async ({
+test('controlled visit, the new deployment’s entry script is blocked: one retry, then the fallback page of the new deployment', { tag: '@behaviour-7' }, async ({
   session,
   openSite,
 }) => {
@@ -80,7 +80,7 @@ test('controlled visit, the new deployment’s entry script is blocked: one retr
 test.describe('a reader whose browser speaks de-DE', () => {
   test.use({ locale: 'de-DE' })
 
-  test('first visit, entry script refused: the page picks the German fallback page from the host itself', async ({ session, openSite }) => {
+  test('first visit, entry script refused: the page picks the German fallback page from the host itself', { tag: '@behaviour-7' }, async ({ session, openSite }) => {
     const site = await openSite({ server: 'node', mode: 'strict' })
     site.injectFault((path) => path.startsWith('/assets/index-'), 'reset', 1000)
     const tab = await session.openTab(site.url)
@@ -89,7 +89,7 @@ test.describe('a reader whose browser speaks de-DE', () => {
   })
 })
 
-test('SPA-rewrite host serving index.html for a missing entry script (a MIME error): one retry, then the fallback page', async ({
+test('SPA-rewrite host serving index.html for a missing entry script (a MIME error): one retry, then the fallback page', { tag: '@behaviour-7' }, async ({
   session,
   openSite,
 }) => {

@@ -26,7 +26,7 @@ const expectedStatus = (engine: string, status: number) => (engine === 'webkit' 
 for (const strictCsp of [false, true]) {
   const policy = strictCsp ? ', under a CSP without unsafe-inline' : ''
 
-  test(`host refusing connections${policy}: a navigation gets the 503 fallback page of the tab's version, and its retry control brings the app back`, async ({
+  test(`host refusing connections${policy}: a navigation gets the 503 fallback page of the tab's version, and its retry control brings the app back`, { tag: '@behaviour-6' }, async ({
     session,
     openSite,
   }) => {
@@ -50,7 +50,7 @@ for (const strictCsp of [false, true]) {
   })
 }
 
-test('host refusing connections: the fallback page retries by itself when the browser comes back online', async ({ session, openSite }) => {
+test('host refusing connections: the fallback page retries by itself when the browser comes back online', { tag: '@behaviour-6' }, async ({ session, openSite }) => {
   needs(session, 'setOnline')
   const site = await openSite({ server: 'node', mode: 'strict', strictCsp: true })
   const tab = await session.openTab(site.url)
@@ -77,7 +77,7 @@ for (const [locale, lang, dir] of [
   test.describe(`a reader whose browser speaks ${locale}`, () => {
     test.use({ locale })
 
-    test(`offline, gets the fallback page in ${lang}, written ${dir}`, async ({ session, openSite }) => {
+    test(`offline, gets the fallback page in ${lang}, written ${dir}`, { tag: '@behaviour-6' }, async ({ session, openSite }) => {
       const site = await openSite({ server: 'node', mode: 'strict' })
       const tab = await session.openTab(site.url)
       await waitUntilGuarded(tab)
@@ -103,7 +103,7 @@ function manifestPages(): Record<string, string> {
 test.describe('a reader whose browser speaks fr-FR', () => {
   test.use({ locale: 'fr-FR' })
 
-  test('the worker serves a fallback page it keeps from its cache, even while the host fails it', async ({ session, openSite }) => {
+  test('the worker serves a fallback page it keeps from its cache, even while the host fails it', { tag: '@behaviour-6' }, async ({ session, openSite }) => {
     const site = await openSite({ server: 'node', mode: 'strict' })
     const tab = await session.openTab(site.url)
     await waitUntilGuarded(tab)

@@ -38,7 +38,7 @@ async function waitForPrecache(tab: Tab, version: string, files: number): Promis
   )
 }
 
-test('precache all: after the host deletes v1, a tab on v1 opens a lazy route it never loaded, on v1, and its next navigation goes to v2', async ({
+test('precache all: after the host deletes v1, a tab on v1 opens a lazy route it never loaded, on v1, and its next navigation goes to v2', { tag: '@lifecycle' }, async ({
   session,
   openSite,
 }) => {
@@ -64,7 +64,7 @@ test('precache all: after the host deletes v1, a tab on v1 opens a lazy route it
   expect(onC.loads).toBe(before.loads + 1)
 })
 
-test('caches of v1 go away once no tab runs it and the grace period has passed', async ({ session, openSite }) => {
+test('caches of v1 go away once no tab runs it and the grace period has passed', { tag: '@lifecycle' }, async ({ session, openSite }) => {
   const site = await openSite({ server: 'node', mode: 'strict', variant: 'lifecycle' })
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
@@ -87,7 +87,7 @@ test('caches of v1 go away once no tab runs it and the grace period has passed',
   expect(removed.map((event) => event.detail.split(':')[0])).toEqual([v1])
 })
 
-test('the state page shows two tabs on two versions, and the worker keeps its records when the browser stops it', async ({
+test('the state page shows two tabs on two versions, and the worker keeps its records when the browser stops it', { tag: '@lifecycle' }, async ({
   session,
   openSite,
 }) => {
@@ -127,7 +127,7 @@ test('the state page shows two tabs on two versions, and the worker keeps its re
   await waitForRoute(a, 'c', 'v2')
 })
 
-test('a transient 500 during the install does not cost the service worker, nor the precached files', async ({ session, openSite }) => {
+test('a transient 500 during the install does not cost the service worker, nor the precached files', { tag: '@lifecycle' }, async ({ session, openSite }) => {
   const site = await openSite({ server: 'node', mode: 'strict', variant: 'lifecycle' })
   const v1 = manifestOf('lifecycle', 'v1')
   // The manifest's first answer and the first answer for two files fail, as a host restarting would.
@@ -140,7 +140,7 @@ test('a transient 500 during the install does not cost the service worker, nor t
   expect(site.requests.filter((request) => request.status === 500)).toHaveLength(3)
 })
 
-test('a new release of the gatekeeper reads the records of the one before it (state schema 1)', async ({ session, openSite }) => {
+test('a new release of the gatekeeper reads the records of the one before it (state schema 1)', { tag: '@lifecycle' }, async ({ session, openSite }) => {
   needs(session, 'stopServiceWorkers')
   const site = await openSite({ server: 'node', mode: 'strict' })
   const tab = await session.openTab(site.url)
@@ -160,7 +160,7 @@ test('a new release of the gatekeeper reads the records of the one before it (st
   await navigateClientSide(tab, '/a', 'a') // the tab the old records knew keeps working
 })
 
-test('a request with the bypass query parameter or header goes to the host, not to the worker', async ({ session, openSite }) => {
+test('a request with the bypass query parameter or header goes to the host, not to the worker', { tag: '@lifecycle' }, async ({ session, openSite }) => {
   const site = await openSite({ server: 'node', mode: 'strict' })
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
@@ -188,7 +188,7 @@ test('a request with the bypass query parameter or header goes to the host, not 
   expect(await state({ 'x-version-gatekeeper-bypass': '1' })).toMatch(/^text\/html/)
 })
 
-test('the kill switch leaves no service worker and no cache, and the open tabs keep working', async ({ session, openSite }) => {
+test('the kill switch leaves no service worker and no cache, and the open tabs keep working', { tag: '@behaviour-10' }, async ({ session, openSite }) => {
   // v1 of the app with the gatekeeper, then a deployment built with killSwitch: true.
   const site = await openSite({ server: 'node', mode: 'strict', releasesDir: mergedReleases() })
   const a = await session.openTab(site.url)

@@ -13,7 +13,7 @@ const ROUTES = [
 ] as const
 
 for (const choice of HOSTS.strict) {
-  test(`${choice.server} host: without a deploy, 50 navigations stay in the document and make no request to the origin`, async ({
+  test(`${choice.server} host: without a deploy, 50 navigations stay in the document and make no request to the origin`, { tag: '@behaviour-1' }, async ({
     session,
     openSite,
   }) => {

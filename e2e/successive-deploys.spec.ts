@@ -7,7 +7,7 @@ import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGu
 import { expect, HOSTS, test } from './support/test.js'
 
 for (const choice of HOSTS.strict) {
-  test(`${choice.server} host: after two deploys in a row, tabs on v1 and v2 and a v2 document restored from the back/forward cache all move to v3 at their next navigation`, async ({
+  test(`${choice.server} host: after two deploys in a row, tabs on v1 and v2 and a v2 document restored from the back/forward cache all move to v3 at their next navigation`, { tag: '@behaviour-5' }, async ({
     session,
     openSite,
   }) => {

@@ -12,7 +12,7 @@ const FAULTS = [
 ] as const
 
 for (const [name, fault] of FAULTS) {
-  test(`node host: ${name} on a chunk is not a deploy; nothing is broadcast and the other tab stays client-side`, async ({
+  test(`node host: ${name} on a chunk is not a deploy; nothing is broadcast and the other tab stays client-side`, { tag: '@behaviour-8' }, async ({
     session,
     openSite,
   }) => {
