@@ -1,5 +1,6 @@
 // Runs every test the way CI does: build the package, type-check, unit tests (vitest), end-to-end tests
-// (Playwright), then one plain line "N passed, N failed" counted from both reports. Arguments go to Playwright.
+// (Playwright), then one plain line "N passed, N failed" counted from both reports. Arguments go to Playwright; a full
+// run (none) also writes the README's support table (scripts/support-table.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -35,6 +36,11 @@ for (const step of steps) {
     console.error(`✘ ${step.name} failed (exit ${status}); later steps depend on it`)
     break
   }
+}
+// A full run (no arguments) writes the README's support table from the end-to-end report.
+if (e2eArgs.length === 0 && existsSync(`${RESULTS}/e2e.json`)) {
+  console.log('\n▶ support table: node scripts/support-table.mjs')
+  if (spawnSync('node', ['scripts/support-table.mjs'], { stdio: 'inherit' }).status !== 0) failed += 1
 }
 console.log(`\n${passed} passed, ${failed} failed`)
 process.exit(failed === 0 ? 0 : 1)

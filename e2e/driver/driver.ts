@@ -7,6 +7,8 @@
 /** One browser with its own profile: tabs opened in it share service workers, caches and storage. */
 export interface BrowserSession {
   readonly engine: Engine
+  /** The browser that runs, as it names itself: e.g. `Chromium 156.0.8078.79`. */
+  readonly browser: string
   /** Opens a new tab on `url` and waits until the document has loaded. */
   openTab(url: string): Promise<Tab>
   /** Messages the gatekeeper logged at error level, from pages and from the service worker, in this session. */

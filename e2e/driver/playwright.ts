@@ -19,6 +19,7 @@ export async function playwrightSession(browser: Browser, engine: Engine, option
   context.on('weberror', (error) => collect('error', String(error.error())))
   return {
     engine,
+    browser: `${engine === 'chromium' ? 'Chromium' : 'Firefox'} ${browser.version()}`,
     async openTab(url) {
       const page = await context.newPage()
       await page.goto(url)

@@ -62,10 +62,11 @@ export async function webkitSession(options: SessionOptions = {}): Promise<Brows
     server.kill()
     throw new Error(`WebKitWebDriver did not start a MiniBrowser session: ${String(error)}\n${output.join('\n')}`)
   }
-  return webdriverSession(driver, server)
+  const version = (await driver.getCapabilities()).get('browserVersion') as string | undefined
+  return webdriverSession(driver, server, `WebKitGTK ${version ?? '(version not reported)'} (MiniBrowser)`)
 }
 
-function webdriverSession(driver: WebDriver, server: ChildProcess): BrowserSession {
+function webdriverSession(driver: WebDriver, server: ChildProcess, browser: string): BrowserSession {
   const handles: string[] = []
   // What each tab's documents recorded (the fixture app keeps it in sessionStorage), read along with every
   // expression: WebDriver classic cannot read the console.
@@ -133,6 +134,7 @@ function webdriverSession(driver: WebDriver, server: ChildProcess): BrowserSessi
   const lines = () => [...diagnostics.values()].flat()
   return {
     engine: 'webkit',
+    browser,
     openTab: (url) =>
       exclusive(async () => {
         // The session starts with one window; every later tab is a window of its own. MiniBrowser shows one tab of

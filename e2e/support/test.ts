@@ -54,6 +54,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 
   session: async ({ startSession, locale }, use) => {
     const session = await startSession(locale ? { locale } : {})
+    // Which browser ran, for the README's support table (scripts/support-table.mjs).
+    test.info().annotations.push({ type: 'browser', description: session.browser })
     await use(session)
     await session.close()
     expect(session.gatekeeperErrors(), 'errors logged by the gatekeeper').toEqual([])
