@@ -92,7 +92,8 @@ export function startRuntime(config: RuntimeConfig): void {
   let here = routeOf(location)
   // A tab the runtime sends away stops listening first, not at pagehide: the worker's news of a deployment races
   // the very load it causes. Firefox evicts a page from its back/forward cache for a message that was on its way
-  // when close() ran (BroadcastChannel::MessageReceived checks the window before the closed state), so the load
+  // when close() ran (BroadcastChannel::MessageReceived checks the window before the closed state:
+  // https://searchfox.org/mozilla-central/source/dom/broadcastchannel/BroadcastChannel.cpp), so the load
   // starts CHANNEL_SETTLE_MS after close(), while the document is still current to drop such a message (a restore
   // into that page failed 4 times in 24 without the pause, 0 in 24 with it, in e2e/successive-deploys.spec.ts).
   // The view is frozen meanwhile. Should the load never replace the document (a download, a 204, a Stop), the tab

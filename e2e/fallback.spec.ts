@@ -111,6 +111,9 @@ test.describe('a reader whose browser speaks fr-FR', () => {
     const { fallback } = JSON.parse(readFileSync(join(releasesDir('history-app', 'default'), 'v1', 'deploy-manifest.json'), 'utf8')) as {
       fallback: { pages: Record<string, string> }
     }
+    // The worker keeps the French page once the tab has told it its languages (after its first CHECK): wait for that.
+    const page = new URL(fallback.pages.fr!, site.url).href
+    await tab.waitFor(`caches.match(${JSON.stringify(page)}).then(Boolean)`, 'the worker keeps the fr fallback page')
     site.injectFault((path) => path.startsWith(`/${fallback.pages.fr!}`), { status: 503 }, 100)
     await tab.goto(`${site.url}${fallback.pages.fr!}`)
     await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
