@@ -146,12 +146,15 @@ test('a new release of the gatekeeper reads the records of the one before it (st
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
   const v1 = manifestOf('default', 'v1').version
+  // The running worker writes its records through on every change: let it finish its install's work and answer
+  // first, so that nothing it writes afterwards replaces the old release's records before it stops.
+  await tab.waitFor(`window.fixture.getState().then((state) => state?.events.some((event) => event.what === 'precached'))`, 'the worker keeps the entry files')
+  const before = await stateOf(tab)
   // What the previous release left in Cache Storage: schema 1, tabs without builtAt.
   const stored = { schema: 1, newest: { version: v1, builtAt: '2026-01-01T00:00:00.000Z' }, tabs: { old: { version: v1, seenAt: 1 } }, lastCheck: null }
   await tab.evaluate(
     `caches.open('version-gatekeeper#state').then((cache) => cache.put(new URL('__version-gatekeeper/state.json', location.origin + '/').href, new Response(${JSON.stringify(JSON.stringify(stored))})))`,
   )
-  const before = await stateOf(tab)
   await session.stopServiceWorkers()
   const report = await stateOf(tab)
   expect(report.workerStartedAt, 'another instance of the worker answers').not.toBe(before.workerStartedAt)
