@@ -4,16 +4,8 @@
  * if there were no service worker, and no tab is sent anywhere on the strength of a message it cannot trust.
  */
 import type { Tab } from './driver/driver.js'
-import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
+import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded, workerState } from './support/app.js'
 import { expect, test } from './support/test.js'
-
-interface Report {
-  newest: { version: string } | null
-  tabs: { version: string }[]
-  lastCheck: { outcome: string } | null
-  events: { what: string; detail: string }[]
-}
-const stateOf = (tab: Tab) => tab.evaluate<Report>('window.fixture.getState()')
 
 const CORRUPT_MANIFESTS = [
   ['cut short', '{"schema": 1, "version": "5c1e0b0f3a21", "builtAt": "2099-'],
@@ -39,7 +31,7 @@ for (const [name, body] of CORRUPT_MANIFESTS) {
     expect(aAfter.loads, 'tab A went where its user was going, in one document load').toBe(aBefore.loads + 1)
     expect(site.requests.some((request) => request.path.startsWith('/deploy-manifest.json')), 'the worker looked').toBe(true)
 
-    const report = await stateOf(a)
+    const report = await workerState(a)
     expect(report.lastCheck?.outcome).toBe('invalid')
     expect(report.events).toContainEqual(expect.objectContaining({ what: 'check failed', detail: 'the manifest was invalid' }))
     expect(report.newest?.version, 'the worker believes nothing it could not read').not.toBe(aAfter.release)
@@ -84,7 +76,7 @@ test('messages that are not the gatekeeper\'s, on its channel and to its worker,
   const site = await openSite({ server: 'node', mode: 'strict' })
   const a = await session.openTab(site.url)
   await waitUntilGuarded(a)
-  const before = await stateOf(a)
+  const before = await workerState(a)
   await a.evaluate(`(() => {
     const channel = new BroadcastChannel('version-gatekeeper:/')
     for (const message of ${JSON.stringify(HOSTILE_ON_THE_CHANNEL)}) channel.postMessage(message)
@@ -96,7 +88,7 @@ test('messages that are not the gatekeeper\'s, on its channel and to its worker,
   await navigateClientSide(a, '/a', 'a')
   await navigateClientSide(a, '/b', 'b')
   expect((await appState(a)).newer).toEqual([])
-  const after = await stateOf(a)
+  const after = await workerState(a)
   expect(after.newest).toEqual(before.newest)
   expect(after.tabs.map((tab) => tab.version)).toEqual(before.tabs.map((tab) => tab.version))
 

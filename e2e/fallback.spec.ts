@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Tab } from './driver/driver.js'
 import { documentVersion, waitForRoute, waitUntilGuarded } from './support/app.js'
 import { releasesDir } from './support/releases.js'
 import { expect, needs, test } from './support/test.js'
@@ -81,9 +82,7 @@ for (const [locale, lang, dir] of [
       const site = await openSite({ server: 'node', mode: 'strict' })
       const tab = await session.openTab(site.url)
       await waitUntilGuarded(tab)
-      // The worker keeps the page of the languages its tab reads once the tab has told it: wait for that.
-      const page = new URL(manifestPages()[lang]!, site.url).href
-      await tab.waitFor(`caches.match(${JSON.stringify(page)}).then(Boolean)`, `the worker keeps the ${lang} fallback page`)
+      await waitUntilPageKept(tab, new URL(manifestPages()[lang]!, site.url).href, lang)
       site.refuseConnections(true)
       await tab.goto(`${site.url}c?tab=1`)
       await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
@@ -100,6 +99,11 @@ function manifestPages(): Record<string, string> {
   return (manifest as { fallback: { pages: Record<string, string> } }).fallback.pages
 }
 
+/** The worker keeps the page of the languages its tab reads once the tab has told it (its first CHECK): waits for that. */
+async function waitUntilPageKept(tab: Tab, page: string, lang: string): Promise<void> {
+  await tab.waitFor(`caches.match(${JSON.stringify(page)}).then(Boolean)`, `the worker keeps the ${lang} fallback page`)
+}
+
 test.describe('a reader whose browser speaks fr-FR', () => {
   test.use({ locale: 'fr-FR' })
 
@@ -108,14 +112,10 @@ test.describe('a reader whose browser speaks fr-FR', () => {
     const tab = await session.openTab(site.url)
     await waitUntilGuarded(tab)
     const version = await documentVersion(tab)
-    const { fallback } = JSON.parse(readFileSync(join(releasesDir('history-app', 'default'), 'v1', 'deploy-manifest.json'), 'utf8')) as {
-      fallback: { pages: Record<string, string> }
-    }
-    // The worker keeps the French page once the tab has told it its languages (after its first CHECK): wait for that.
-    const page = new URL(fallback.pages.fr!, site.url).href
-    await tab.waitFor(`caches.match(${JSON.stringify(page)}).then(Boolean)`, 'the worker keeps the fr fallback page')
-    site.injectFault((path) => path.startsWith(`/${fallback.pages.fr!}`), { status: 503 }, 100)
-    await tab.goto(`${site.url}${fallback.pages.fr!}`)
+    const page = manifestPages().fr!
+    await waitUntilPageKept(tab, new URL(page, site.url).href, 'fr')
+    site.injectFault((path) => path.startsWith(`/${page}`), { status: 503 }, 100)
+    await tab.goto(`${site.url}${page}`)
     await tab.waitFor('document.documentElement.hasAttribute("data-gatekeeper-fallback")', 'the fallback page shows')
     expect(await tab.evaluate(FALLBACK.lang)).toBe('fr')
     expect(await tab.evaluate(FALLBACK.version)).toBe(version)

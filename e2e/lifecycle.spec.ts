@@ -5,27 +5,17 @@
  */
 import { cpSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { StateReport } from '../sw/report.js'
 import type { Tab } from './driver/driver.js'
-import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
+import { appState, navigateClientSide, waitForRoute, waitUntilArmed, waitUntilGuarded, workerState } from './support/app.js'
 import { releasesDir } from './support/releases.js'
 import { expect, needs, test } from './support/test.js'
-
-interface Report {
-  workerStartedAt: string
-  newest: { version: string } | null
-  versions: { version: string; tabs: number; newest: boolean; precache: string; cache: { name: string; entries: number; bytes: number } }[]
-  tabs: { version: string; open: boolean }[]
-  events: { what: string; detail: string }[]
-}
 
 const manifestOf = (variant: 'default' | 'lifecycle', release: string) =>
   JSON.parse(readFileSync(join(releasesDir('history-app', variant), release, 'deploy-manifest.json'), 'utf8')) as {
     version: string
     assets: string[]
   }
-
-/** The worker's state page, read from a tab (with the app's own `getState()`). */
-const stateOf = (tab: Tab) => tab.evaluate<Report>('window.fixture.getState()')
 
 /**
  * Waits until the worker keeps every hashed file of `version`: its cache then holds them, the manifest and the
@@ -83,7 +73,7 @@ test('caches of v1 go away once no tab runs it and the grace period has passed',
   await session.openTab(site.url)
   await tab.waitFor(`${cacheNames}.then((names) => !names.includes('version-gatekeeper:${v1}'))`, 'the caches of v1 are deleted')
   expect(await tab.evaluate(cacheNames)).toEqual(['version-gatekeeper#state', `version-gatekeeper:${v2}`])
-  const removed = (await stateOf(tab)).events.filter((event) => event.what === 'removed')
+  const removed = (await workerState(tab)).events.filter((event) => event.what === 'removed')
   expect(removed.map((event) => event.detail.split(':')[0])).toEqual([v1])
 })
 
@@ -106,7 +96,7 @@ test('the state page shows two tabs on two versions, and the worker keeps its re
     'the worker keeps v2',
   )
 
-  const check = (report: Report) => {
+  const check = (report: StateReport) => {
     expect(report.newest?.version).toBe(v2)
     expect(report.tabs.map((tab) => tab.version).sort()).toEqual([v1, v2].sort())
     expect(report.versions.map(({ version, tabs, newest }) => ({ version, tabs, newest }))).toEqual([
@@ -116,11 +106,11 @@ test('the state page shows two tabs on two versions, and the worker keeps its re
     expect(report.versions.map((kept) => kept.cache.name)).toEqual([`version-gatekeeper:${v2}`, `version-gatekeeper:${v1}`])
     expect(report.events.map((event) => event.what)).toEqual(expect.arrayContaining(['learned', 'new deployment']))
   }
-  const before = await stateOf(a)
+  const before = await workerState(a)
   check(before)
 
   await session.stopServiceWorkers()
-  const after = await stateOf(b) // the request starts the worker again: its records come from Cache Storage
+  const after = await workerState(b) // the request starts the worker again: its records come from Cache Storage
   expect(after.workerStartedAt, 'another instance of the worker answers').not.toBe(before.workerStartedAt)
   check(after)
   await a.click('nav a[href="/c?tab=1#details"]')
@@ -136,7 +126,7 @@ test('a transient 500 during the install does not cost the service worker, nor t
   const tab = await session.openTab(site.url)
   await waitUntilGuarded(tab)
   await waitForPrecache(tab, v1.version, v1.assets.length)
-  expect((await stateOf(tab)).newest?.version).toBe(v1.version)
+  expect((await workerState(tab)).newest?.version).toBe(v1.version)
   expect(site.requests.filter((request) => request.status === 500)).toHaveLength(3)
 })
 
@@ -149,14 +139,14 @@ test('a new release of the gatekeeper reads the records of the one before it (st
   // The running worker writes its records through on every change: let it finish its install's work and answer
   // first, so that nothing it writes afterwards replaces the old release's records before it stops.
   await tab.waitFor(`window.fixture.getState().then((state) => state?.events.some((event) => event.what === 'precached'))`, 'the worker keeps the entry files')
-  const before = await stateOf(tab)
+  const before = await workerState(tab)
   // What the previous release left in Cache Storage: schema 1, tabs without builtAt.
   const stored = { schema: 1, newest: { version: v1, builtAt: '2026-01-01T00:00:00.000Z' }, tabs: { old: { version: v1, seenAt: 1 } }, lastCheck: null }
   await tab.evaluate(
     `caches.open('version-gatekeeper#state').then((cache) => cache.put(new URL('__version-gatekeeper/state.json', location.origin + '/').href, new Response(${JSON.stringify(JSON.stringify(stored))})))`,
   )
   await session.stopServiceWorkers()
-  const report = await stateOf(tab)
+  const report = await workerState(tab)
   expect(report.workerStartedAt, 'another instance of the worker answers').not.toBe(before.workerStartedAt)
   expect(report.newest?.version).toBe(v1)
   expect(report.events).toContainEqual(expect.objectContaining({ what: 'migrated', detail: 'state schema 1 to 2' }))

@@ -1,5 +1,6 @@
 /** What the scenarios read off the fixture app (see e2e/fixtures/history-app/src/main.ts). */
 import { expect } from '@playwright/test'
+import type { StateReport } from '../../sw/report.js'
 import type { Tab } from '../driver/driver.js'
 
 /** The fixture app's view of one tab. */
@@ -71,4 +72,9 @@ export async function navigateClientSide(tab: Tab, path: string, route: string):
 /** The version a release's manifest names, read from the tab's own document. */
 export function documentVersion(tab: Tab): Promise<string> {
   return tab.evaluate<string>('window.fixture.version')
+}
+
+/** The worker's state page, read from a tab with the app's own `getState()`. */
+export function workerState(tab: Tab): Promise<StateReport> {
+  return tab.evaluate<StateReport>('window.fixture.getState()')
 }
