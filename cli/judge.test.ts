@@ -70,7 +70,11 @@ describe('judgeMissingFile', () => {
   it('fails a 5xx (taken for a transient error, never a deployment) and any other answer', () => {
     expect(judgeMissingFile(503, 'text/html')).toMatchObject({ verdict: 'fail', fix: expect.stringContaining('transient') })
     expect(judgeMissingFile(200, 'text/javascript').verdict).toBe('fail')
-    expect(judgeMissingFile(403, 'application/xml').verdict).toBe('fail')
+    expect(judgeMissingFile(418, 'application/xml').verdict).toBe('fail')
+  })
+
+  it('fails a 403, with the fix for S3 behind CloudFront, which answers a missing key so', () => {
+    expect(judgeMissingFile(403, 'application/xml')).toMatchObject({ verdict: 'fail', fix: expect.stringContaining('s3:ListBucket') })
   })
 })
 

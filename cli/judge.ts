@@ -101,6 +101,14 @@ export function judgeMissingFile(status: number, contentType: string | null): Fi
       fix: 'answer a missing file with 404 (or the SPA rewrite): the gatekeeper takes a 5xx for a transient error, never for a deployment',
     }
   }
+  if (status === 403) {
+    return {
+      verdict: 'fail',
+      subject,
+      seen: 'HTTP 403: the gatekeeper cannot tell a removed file from a forbidden one',
+      fix: 'answer a missing file with 404. S3 behind CloudFront answers 403 for a missing key unless CloudFront may list the bucket: grant it s3:ListBucket, or map 403 to 404 in a custom error response',
+    }
+  }
   return {
     verdict: 'fail',
     subject,
