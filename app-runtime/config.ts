@@ -14,6 +14,8 @@ export interface RuntimeConfig {
   entryTimeoutMs: number
   /** This deployment's fallback page in the default locale, e.g. `/fallback.3e930377.en.html`. */
   fallback: string
+  /** `false` when the project registers a service worker of its own that has the gatekeeper in it; else `${base}sw.js` is registered. */
+  register?: false
 }
 
 /** File name of the service worker, beside index.html at `base`. */

@@ -52,7 +52,7 @@ class FakeAnchor {
  * targets), its location and history (which log what they are asked to do in `calls`), a service worker container
  * that records what the runtime posts, and a sessionStorage (`left`: the loop guard's record at start).
  */
-function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined } = {}) {
+function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined, register = undefined as false | undefined } = {}) {
   calls.length = 0
   FakeChannel.opened = []
   vi.mocked(freezeView).mockClear()
@@ -93,8 +93,9 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
   const posted: unknown[] = []
   const container = Object.assign(new EventTarget(), {
     ready: Promise.resolve({ active: { postMessage: (message: unknown) => posted.push(message) } }),
-    register: async () => ({}),
+    register: async (script: string, options: RegistrationOptions) => void registered.push({ script, options }),
   })
+  const registered: { script: string; options: RegistrationOptions }[] = []
   const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
   vi.stubGlobal('window', {})
   vi.stubGlobal('document', doc)
@@ -106,9 +107,11 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
   vi.stubGlobal('BroadcastChannel', FakeChannel)
   vi.stubGlobal('HTMLAnchorElement', FakeAnchor)
   vi.stubGlobal('HTMLAreaElement', class {})
-  startRuntime(config)
+  startRuntime(register === false ? { ...config, register } : config)
   return {
     posted,
+    registered,
+    load: () => win.dispatchEvent(new Event('load')),
     /** What the app's router sees of the window's events (registered after the runtime, as the app's are). */
     app: { popstate: vi.fn() },
     /** The worker answers this tab's CHECK with `newest`, to this tab alone. */
@@ -163,6 +166,22 @@ describe("the runtime's CHECK", () => {
     browser.becomeVisible()
     await vi.waitFor(() => expect(browser.posted).toHaveLength(2))
     expect(browser.posted[1]).toMatchObject({ type: 'CHECK', maxAgeMs: 5_000, languages: ['ja'] })
+  })
+})
+
+describe("the runtime's service worker registration", () => {
+  it("registers the gatekeeper's sw.js at base once the page has loaded, past the HTTP cache", () => {
+    const browser = tab()
+    expect(browser.registered).toEqual([])
+    browser.load()
+    expect(browser.registered).toEqual([{ script: '/shop/sw.js', options: { scope: '/shop/', updateViaCache: 'none' } }])
+  })
+
+  it("registers nothing in a project that registers its own worker, and still asks that worker (CHECK)", async () => {
+    const browser = tab({ register: false })
+    browser.load()
+    expect(browser.registered).toEqual([])
+    await vi.waitFor(() => expect(browser.posted).toMatchObject([{ type: 'CHECK' }]))
   })
 })
 

@@ -68,11 +68,13 @@ export function startRuntime(config: RuntimeConfig): void {
     const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages }
     container.ready.then((registration) => registration.active?.postMessage(message))
   }
-  addEventListener('load', () => {
-    container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
-      console.warn('[version-gatekeeper]', error)
+  if (config.register !== false) {
+    addEventListener('load', () => {
+      container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
+        console.warn('[version-gatekeeper]', error)
+      })
     })
-  })
+  }
   check(checkIntervalMs)
   // Messages are not kept for tabs that were not listening: a tab back from the background or from the
   // back/forward cache asks again.

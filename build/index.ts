@@ -2,9 +2,11 @@
  * `version-gatekeeper/vite`: the whole integration is `plugins: [versionGatekeeper()]`. The factory validates the
  * options once, then wires small plugins around a shared context: one adds the runtime to index.html, one writes
  * the deployment manifest and the fallback pages, vite-plugin-pwa (injectManifest) builds sw.js from the
- * gatekeeper's worker, and the last prints the summary. All apply to the client build only: an SSR build emits
- * nothing.
+ * gatekeeper's worker, and the last prints the summary. With `serviceWorker: 'own'` the project's worker carries
+ * the gatekeeper instead: no sw.js is built, and the pages register nothing. All apply to the client build only:
+ * an SSR build emits nothing.
  */
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,14 +22,24 @@ import { cspHash, renderFallbackPages } from './fallback-page.js'
 import { cspLine, errors, summaryLine } from './messages.js'
 import { resolveBuiltAt, resolveOptions, type VersionGatekeeperOptions } from './options.js'
 import { configureRuntime, readRuntimeCode } from './runtime-script.js'
+import {
+  IMPORTED_SW_FILE,
+  judgeWorkersAtEnd,
+  judgeWorkersAtStart,
+  projectVitePwaApis,
+  type ProjectWorker,
+  type VitePwaApi,
+  type WorkerVerdict,
+} from './service-worker.js'
 
 export type { VersionGatekeeperOptions } from './options.js'
 export type { DeployManifest, FallbackPages, VersionStamp } from '../manifest/manifest.js'
 export { GatekeeperBuildError } from './messages.js'
 
-export { SW_FILE }
+export { SW_FILE, IMPORTED_SW_FILE }
 
 const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
+const IMPORTED_SW_SOURCE = new URL('../sw/imported.min.js', import.meta.url)
 
 /** What one client build learned, for the summary line and the plugin's `api`. */
 interface BuildResult {
@@ -38,6 +50,8 @@ interface BuildResult {
   scriptHashes: string[]
   /** CSP sources of the fallback page's inline styles. */
   styleHashes: string[]
+  /** With `serviceWorker: 'own'`: the gzip size of the script a project's worker imports. */
+  importedSwBytesGzip?: number
 }
 
 /** What the plugin tells other plugins and build scripts, as `plugin.api` (Vite's convention). */
@@ -61,8 +75,10 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
   let builtAt: string
   let result: BuildResult | undefined
 
-  const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
   if (settings.killSwitch) return [killSwitchPlugin(settings.killSwitch, clientOnly)]
+  const ownWorker = settings.serviceWorker === 'own'
+  const serviceWorker = ownWorker ? [] : gatekeeperServiceWorker(() => config)
+  let projectWorkers: VitePwaApi[] = []
 
   const gatekeeper: Plugin<VersionGatekeeperApi> = {
     name: 'version-gatekeeper',
@@ -80,6 +96,14 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     configResolved(resolvedConfig) {
       config = resolvedConfig
       if (!config.base.startsWith('/')) throw errors.relativeBase(config.base)
+    },
+
+    // Before the bundle starts, so no other plugin's hooks run (an error in buildStart still runs every closeBundle,
+    // and vite-plugin-pwa's would fail with an error of its own); after every configResolved, where vite-plugin-pwa
+    // resolves its options.
+    options() {
+      projectWorkers = projectVitePwaApis(config.plugins, serviceWorker)
+      report(judgeWorkersAtStart(settings.serviceWorker, config.base, describeWorkers(projectWorkers, false)), config)
     },
 
     buildStart() {
@@ -123,6 +147,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
             ...gatekeeperSettings,
             entry: entryScripts(file.source),
             fallback: defaultPage,
+            ...(ownWorker ? { register: false as const } : {}),
           }
           const script = configureRuntime(readRuntimeCode(), runtimeConfig)
           scriptHashes.add(cspHash(script))
@@ -149,6 +174,14 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         })
         this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
         result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }
+
+        if (ownWorker) {
+          const imported = readImportedWorker()
+          this.emitFile({ type: 'asset', fileName: IMPORTED_SW_FILE, source: imported })
+          result.importedSwBytesGzip = gzipSync(imported, { level: 9 }).length
+          const importsRegister = [...this.getModuleIds()].some((id) => id.includes('virtual:pwa-register'))
+          report(judgeWorkersAtEnd(settings.serviceWorker, describeWorkers(projectWorkers, importsRegister)), config)
+        }
       },
     },
   }
@@ -163,15 +196,27 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
       sequential: true,
       async handler() {
         if (!result) return
-        const swPath = resolve(config.root, config.build.outDir, SW_FILE)
-        const sw = await readFile(swPath).catch(() => undefined)
-        config.logger.info(summaryLine({ ...result, swBytesGzip: sw && gzipSync(sw, { level: 9 }).length }))
+        if (ownWorker) {
+          config.logger.info(summaryLine({ ...result, swBytesGzip: result.importedSwBytesGzip, swFile: IMPORTED_SW_FILE }))
+        } else {
+          const swPath = resolve(config.root, config.build.outDir, SW_FILE)
+          const sw = await readFile(swPath).catch(() => undefined)
+          config.logger.info(summaryLine({ ...result, swBytesGzip: sw && gzipSync(sw, { level: 9 }).length }))
+        }
         config.logger.info(cspLine(result.scriptHashes, result.styleHashes))
       },
     },
   }
 
-  const serviceWorker = VitePWA({
+  return [gatekeeper, ...serviceWorker, summary, fallbackPreview(settings.fallback)]
+}
+
+/** Every plugin of the gatekeeper applies to the client build only: an SSR build emits nothing. */
+const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
+
+/** vite-plugin-pwa (injectManifest) building sw.js from the gatekeeper's own worker, sw/sw.ts. */
+function gatekeeperServiceWorker(config: () => ResolvedConfig): Plugin[] {
+  const plugins = VitePWA({
     strategies: 'injectManifest',
     srcDir: SW_SOURCE_DIR,
     filename: SW_FILE,
@@ -186,13 +231,35 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     integration: {
       // The nested build of sw.js would print its own file table; the summary line already reports sw.js.
       configureCustomSWViteBuild(inlineConfig) {
-        inlineConfig.logLevel = config.logLevel === 'info' ? 'warn' : config.logLevel
+        inlineConfig.logLevel = config().logLevel === 'info' ? 'warn' : config().logLevel
       },
     },
   })
-  for (const plugin of serviceWorker) plugin.applyToEnvironment = clientOnly
+  for (const plugin of plugins) plugin.applyToEnvironment = clientOnly
+  return plugins
+}
 
-  return [gatekeeper, ...serviceWorker, summary, fallbackPreview(settings.fallback)]
+/** What the build knows of the project's own VitePWA() workers; `importsRegister`: a module imports virtual:pwa-register. */
+function describeWorkers(apis: readonly VitePwaApi[], importsRegister: boolean): ProjectWorker[] {
+  return apis.map((api) => {
+    const registration = api.registerSWData?.()
+    return { disabled: api.disabled === true, registered: registration !== undefined || importsRegister, scope: registration?.scope }
+  })
+}
+
+/** Fails the build for an error, prints a warning. */
+function report(verdict: WorkerVerdict, config: ResolvedConfig): void {
+  if (verdict && 'error' in verdict) throw verdict.error
+  if (verdict) config.logger.warn(verdict.warning)
+}
+
+/** The prebuilt gatekeeper for `importScripts()` (scripts/build-scripts.mjs). */
+function readImportedWorker(): string {
+  try {
+    return readFileSync(IMPORTED_SW_SOURCE, 'utf8')
+  } catch {
+    throw errors.missingRuntime(fileURLToPath(IMPORTED_SW_SOURCE))
+  }
 }
 
 /**

@@ -92,11 +92,34 @@ export const errors = {
       `fallback.messages[${JSON.stringify(locale)}] is a new locale and lacks ${missing.join(', ')}; a locale without ` +
         'built-in messages must give every one of title, heading, body, retry and version.',
     ),
+  competingServiceWorker: (base: string) =>
+    new GatekeeperBuildError(
+      'competing-service-worker',
+      `vite.config has VitePWA() from vite-plugin-pwa, and versionGatekeeper() builds and registers a sw.js of its own: ` +
+        `two service workers would compete for the scope ${JSON.stringify(base)} (a browser keeps one per scope; the last ` +
+        `registered replaces the other). Keep yours and put the gatekeeper in it: versionGatekeeper({ serviceWorker: 'own' }), ` +
+        `then addVersionGatekeeper() from 'version-gatekeeper/sw' at the top of your worker (injectManifest), or ` +
+        `workbox: { importScripts: ['version-gatekeeper-sw.js'] } (generateSW). See the README, "Projects that already have a service worker".`,
+    ),
+  ownWorkerScope: (scope: string, base: string) =>
+    new GatekeeperBuildError(
+      'service-worker-scope',
+      `vite-plugin-pwa registers your worker with scope ${JSON.stringify(scope)}, but the gatekeeper's pages talk to the ` +
+        `worker of Vite's base ${JSON.stringify(base)}. Leave VitePWA's scope out (it defaults to base) or set it to ${JSON.stringify(base)}.`,
+    ),
   missingRuntime: (path: string) =>
     new GatekeeperBuildError(
       'missing-runtime',
       `the prebuilt runtime ${path} is missing: the installed version-gatekeeper package is incomplete. Reinstall it.`,
     ),
+}
+
+/** Warnings: the build goes on, the message says what to check. */
+export const warnings = {
+  ownWorkerUnregistered: () =>
+    `[version-gatekeeper] serviceWorker: 'own', and vite-plugin-pwa registers no worker (injectRegister: false, and no ` +
+    `module imports virtual:pwa-register): unless your app calls navigator.serviceWorker.register() itself, the gatekeeper ` +
+    `never runs. Remove injectRegister: false, or import { registerSW } from 'virtual:pwa-register' in your app.`,
 }
 
 /** The one line a build prints. */
@@ -105,8 +128,11 @@ export function summaryLine(facts: {
   assets: number
   pageBytesGzip: number
   swBytesGzip: number | undefined
+  /** The worker file the size is of: sw.js, or the script a project's own worker imports. */
+  swFile?: string
 }): string {
-  const sw = facts.swBytesGzip === undefined ? 'sw.js missing' : `sw.js ${kilobytes(facts.swBytesGzip)} gzip`
+  const swFile = facts.swFile ?? 'sw.js'
+  const sw = facts.swBytesGzip === undefined ? `${swFile} missing` : `${swFile} ${kilobytes(facts.swBytesGzip)} gzip`
   return (
     `version-gatekeeper: version ${facts.version} · ${facts.assets} hashed files · ` +
     `+${kilobytes(facts.pageBytesGzip)} gzip per page · ${sw}`

@@ -19,8 +19,8 @@ const defaultFallback = {
   template: undefined,
   entryTimeoutMs: DEFAULT_ENTRY_TIMEOUT_MS,
 }
-/** The lifecycle settings when the user gives none: entry files precached, caches kept 1 hour, no kill switch. */
-const defaultLifecycle = { precache: 'entry', gracePeriodMs: 60 * 60 * 1000, killSwitch: undefined }
+/** The lifecycle settings when the user gives none: entry files precached, caches kept 1 hour, no kill switch, the gatekeeper's own sw.js. */
+const defaultLifecycle = { precache: 'entry', gracePeriodMs: 60 * 60 * 1000, killSwitch: undefined, serviceWorker: 'gatekeeper' }
 const portuguese = { title: 'Falhou', heading: 'Falhou', body: 'Tente de novo.', retry: 'Tentar', version: 'Versão' }
 
 /** The error `run` throws, so a test can assert its code and what its message names. */
@@ -116,6 +116,22 @@ describe('resolveOptions', () => {
 
   it.each([null, 'v1', 42, [], () => ({})])('options given as %j fail the build', (options) => {
     expect(thrown(() => resolveOptions(options, {})).code).toBe('options-not-object')
+  })
+})
+
+describe('resolveOptions: serviceWorker', () => {
+  it("takes 'own' for a project whose worker carries the gatekeeper, and 'gatekeeper' as given", () => {
+    expect(resolveOptions({ serviceWorker: 'own' }, {}).serviceWorker).toBe('own')
+    expect(resolveOptions({ serviceWorker: 'gatekeeper' }, {}).serviceWorker).toBe('gatekeeper')
+  })
+
+  it('any other value fails the build, naming both choices', () => {
+    for (const value of ['injectManifest', true, { own: true }]) {
+      const error = thrown(() => resolveOptions({ serviceWorker: value }, {}))
+      expect(error.code).toBe('invalid-option')
+      expect(error.message).toContain('option "serviceWorker"')
+      expect(error.message).toContain("'own'")
+    }
   })
 })
 

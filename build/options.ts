@@ -45,7 +45,19 @@ export interface VersionGatekeeperOptions {
    * site used (relative to the output root), so registrations of those are removed too.
    */
   killSwitch?: boolean | { paths?: string[] }
+  /**
+   * Which service worker carries the gatekeeper. Default: `'gatekeeper'`, a sw.js the plugin builds and the page
+   * registers. `'own'`: the project's own worker (vite-plugin-pwa's injectManifest or generateSW, or any other),
+   * which adds the gatekeeper itself (`addVersionGatekeeper()` from `version-gatekeeper/sw`, or
+   * `importScripts('version-gatekeeper-sw.js')`, which the build then writes) and which the project registers; the
+   * plugin still writes the manifest and the fallback pages and adds the runtime to every page.
+   */
+  serviceWorker?: ServiceWorkerChoice
 }
+
+/** Who builds and registers the service worker: the gatekeeper (its sw.js), or the project (its own worker). */
+export type ServiceWorkerChoice = 'gatekeeper' | 'own'
+export const SERVICE_WORKER_CHOICES: readonly ServiceWorkerChoice[] = ['gatekeeper', 'own']
 
 /** Options of the fallback page. */
 export interface FallbackOptions {
@@ -82,6 +94,7 @@ export interface ResolvedOptions {
   gracePeriodMs: number
   /** The file names, relative to the output root, to write the kill switch at; undefined when it is off. */
   killSwitch: string[] | undefined
+  serviceWorker: ServiceWorkerChoice
 }
 
 export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60 * 1000
@@ -90,7 +103,7 @@ export const DEFAULT_PRECACHE: PrecachePolicy = 'entry'
 export const DEFAULT_GRACE_PERIOD_MS = 60 * 60 * 1000
 export const VERSION_ENV = 'VERSION_GATEKEEPER_VERSION'
 const MIN_CHECK_INTERVAL_MS = 1000
-const KNOWN_OPTIONS = ['version', 'checkInterval', 'fallback', 'precache', 'gracePeriod', 'killSwitch'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
+const KNOWN_OPTIONS = ['version', 'checkInterval', 'fallback', 'precache', 'gracePeriod', 'killSwitch', 'serviceWorker'] as const satisfies readonly (keyof VersionGatekeeperOptions)[]
 // A file name under the output root: no scheme, no leading slash, no parent segment, ending in .js.
 const SCRIPT_PATH = /^(?!\/)(?![a-z][\w+.-]*:)(?!.*(?:^|\/)\.\.(?:\/|$))[\w./-]+\.js$/i
 const KNOWN_FALLBACK_OPTIONS = ['defaultLocale', 'locales', 'messages', 'template', 'entryTimeout'] as const satisfies readonly (keyof FallbackOptions)[]
@@ -104,7 +117,7 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
   for (const key of Object.keys(options)) {
     if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) throw errors.unknownOption(key, KNOWN_OPTIONS)
   }
-  const { version, checkInterval, fallback, precache, gracePeriod, killSwitch } = options as VersionGatekeeperOptions
+  const { version, checkInterval, fallback, precache, gracePeriod, killSwitch, serviceWorker } = options as VersionGatekeeperOptions
 
   if (version !== undefined && !isValidVersion(version)) {
     throw errors.invalidOption(
@@ -138,6 +151,15 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
     throw errors.invalidOption('gracePeriod', gracePeriod, 'a number of milliseconds, 0 or more', 'gracePeriod: 60 * 60_000')
   }
 
+  if (serviceWorker !== undefined && !SERVICE_WORKER_CHOICES.includes(serviceWorker)) {
+    throw errors.invalidOption(
+      'serviceWorker',
+      serviceWorker,
+      "'gatekeeper' (the plugin builds and registers sw.js) or 'own' (your worker adds the gatekeeper, and you register it)",
+      "serviceWorker: 'own'",
+    )
+  }
+
   return {
     version: version ?? (envVersion || undefined),
     checkIntervalMs: checkInterval ?? DEFAULT_CHECK_INTERVAL_MS,
@@ -145,6 +167,7 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
     precache: precache ?? DEFAULT_PRECACHE,
     gracePeriodMs: gracePeriod ?? DEFAULT_GRACE_PERIOD_MS,
     killSwitch: resolveKillSwitch(killSwitch),
+    serviceWorker: serviceWorker ?? 'gatekeeper',
   }
 }
 

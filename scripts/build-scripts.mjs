@@ -1,6 +1,8 @@
-// Bundles the two scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
-// runtime (app-runtime/inline.ts, copied into every index.html) and the kill switch (sw/kill-switch.ts, written as
-// sw.js with `killSwitch: true`). Prints the runtime's size: every byte of it is paid by every visitor.
+// Bundles the scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
+// runtime (app-runtime/inline.ts, copied into every index.html), the kill switch (sw/kill-switch.ts, written as
+// sw.js with `killSwitch: true`) and the gatekeeper for a generated worker's importScripts() (sw/imported.ts,
+// written as version-gatekeeper-sw.js with `serviceWorker: 'own'`). Prints the runtime's size: every byte of it is
+// paid by every visitor.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync } from 'node:zlib'
@@ -15,6 +17,8 @@ async function bundle(entry) {
     configFile: false,
     root,
     logLevel: 'warn',
+    // workbox reads process.env.NODE_ENV, which no worker has: its production build, as vite-plugin-pwa makes it.
+    define: { 'process.env.NODE_ENV': '"production"' },
     build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: ['iife'], name: 'versionGatekeeper' } },
   })
   const [output] = Array.isArray(result) ? result : [result]
@@ -30,7 +34,9 @@ await mkdir(new URL('.', outFile), { recursive: true })
 await writeFile(outFile, code)
 await mkdir(new URL('../dist/sw/', import.meta.url), { recursive: true })
 await writeFile(new URL('../dist/sw/kill-switch.min.js', import.meta.url), `${await bundle('sw/kill-switch.ts')}\n`)
+const imported = await bundle('sw/imported.ts')
+await writeFile(new URL('../dist/sw/imported.min.js', import.meta.url), `${imported}\n`)
 console.log(
   `inline runtime: ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip, ` +
-    `${brotliCompressSync(code).length} B brotli`,
+    `${brotliCompressSync(code).length} B brotli; gatekeeper for importScripts(): ${gzipSync(imported, { level: 9 }).length} B gzip`,
 )

@@ -4,8 +4,9 @@ import { MANIFEST_SCHEMA, type DeployManifest, type VersionStamp } from '../mani
 import { createInMemoryCaches } from './in-memory-caches.test-support.js'
 import { addVersionGatekeeper } from './index.js'
 
-// The routes are workbox's business and tested in routes.test.ts: here they are only registered.
-vi.mock('workbox-routing', () => ({ registerRoute: vi.fn() }))
+// workbox's logger reads `self` when it is imported, before any test stubs it.
+vi.hoisted(() => Object.assign(globalThis, { self: globalThis }))
+
 
 const SCOPE = 'https://app.test/shop/'
 const v1: VersionStamp = { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' }
@@ -54,6 +55,7 @@ function workerScope() {
     addEventListener: (type: string, listener: (event: unknown) => void) => listeners.set(type, listener),
   })
   vi.stubGlobal('caches', createInMemoryCaches())
+  vi.stubGlobal('location', new URL(`${SCOPE}sw.js`))
   vi.stubGlobal('navigator', { languages: ['de'] })
   vi.stubGlobal('Client', FakeClient)
   vi.stubGlobal(
@@ -87,6 +89,26 @@ function workerScope() {
     install: () => fire('install', {}),
     tab: (id: string) => new FakeClient(id, log),
     message: (data: unknown, source: unknown) => fire('message', { data, source }),
+    /** Fires a fetch event for `request`; `answeredBefore` plays a listener added before the gatekeeper's that answered. */
+    fetch({ url, method = 'GET', mode = 'cors', destination = '' }: { url: string; method?: string; mode?: RequestMode; destination?: RequestDestination }, answeredBefore = false) {
+      // Node's Request cannot be made a navigation or given a destination: those two are set on the instance.
+      const request = Object.defineProperties(new Request(url, { method }), { mode: { value: mode }, destination: { value: destination } })
+      const event = {
+        request,
+        answered: [] as unknown[],
+        stopped: false,
+        respondWith(response: unknown) {
+          if (answeredBefore) throw new DOMException('The fetch event has already been responded to.', 'InvalidStateError')
+          this.answered.push(response)
+        },
+        stopImmediatePropagation() {
+          this.stopped = true
+        },
+        waitUntil: () => undefined,
+      }
+      listeners.get('fetch')?.(event)
+      return event
+    },
   }
 }
 
@@ -153,5 +175,38 @@ describe("addVersionGatekeeper: a tab's CHECK", () => {
     await worker.message(check(['fr']), { id: 'tab-a' })
     await worker.message(check(['fr']), null)
     expect(worker.log).toEqual([])
+  })
+})
+
+describe('addVersionGatekeeper: fetch events', () => {
+  it('answers a navigation, and no fetch listener added after it (precacheAndRoute, a generated worker) sees that request', async () => {
+    const worker = workerScope()
+    const event = worker.fetch({ url: `${SCOPE}notes/1`, mode: 'navigate', destination: 'document' })
+    expect(event.answered).toHaveLength(1)
+    expect(event.stopped).toBe(true)
+    await event.answered[0]
+  })
+
+  it('leaves a request it has no route for to the listeners after it', () => {
+    const worker = workerScope()
+    const posted = worker.fetch({ url: `${SCOPE}api/notes`, method: 'POST' })
+    const data = worker.fetch({ url: `${SCOPE}manifest.webmanifest`, destination: 'manifest' })
+    for (const event of [posted, data]) {
+      expect(event.answered).toEqual([])
+      expect(event.stopped).toBe(false)
+    }
+  })
+
+  it('when a listener added before it answered first, lets that answer stand and reports the order once', async () => {
+    const worker = workerScope()
+    await worker.install()
+    const request = { url: `${SCOPE}assets/index-v1.js`, destination: 'script' as const }
+    const first = worker.fetch(request, true)
+    const second = worker.fetch(request, true)
+    expect([first.stopped, second.stopped]).toEqual([false, false])
+    const reports = vi.mocked(console.error).mock.calls.filter(([line]) => String(line).includes('call addVersionGatekeeper() before'))
+    expect(reports).toHaveLength(1)
+    const report = await worker.gatekeeper.report()
+    expect(report.events.filter((event) => event.detail.includes('call addVersionGatekeeper() before'))).toHaveLength(1)
   })
 })

@@ -2,7 +2,7 @@
  * `version-gatekeeper/sw`: the gatekeeper for a service worker, built into the sw.js the plugin emits, and usable
  * in a project's own service worker (`addVersionGatekeeper()` at the top, before its own routes).
  */
-import { registerRoute } from 'workbox-routing'
+import { Route, Router } from 'workbox-routing'
 import { channelName, readTabMessage } from '../channel/protocol.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { createGatekeeper, type Gatekeeper } from './gatekeeper.js'
@@ -28,8 +28,9 @@ export type { StateReport } from './report.js'
 /**
  * Adds the gatekeeper to this service worker: its routes (documents, versioned files, its fallback and state
  * pages), its answer to the tabs' messages, a first read of the host's manifest at install, and the removal of
- * unused deployments' caches. Routes registered earlier keep precedence (workbox-routing: the first matching route
- * wins). Call once, at the top level of the worker script.
+ * unused deployments' caches. Call once, at the top level of the worker script, before any other fetch handler
+ * (workbox-precaching's `precacheAndRoute`, `registerRoute`): a request the gatekeeper answers reaches no later
+ * handler, and one it does not answer goes on to them untouched.
  */
 export function addVersionGatekeeper(): Gatekeeper {
   const scope = self.registration.scope
@@ -59,10 +60,28 @@ export function addVersionGatekeeper(): Gatekeeper {
   })
 
   recordErrorsWith(gatekeeper.note)
-  registerRoute(unlessBypassed(matchStateRoute(scope)), handleStateRoute(gatekeeper))
-  registerRoute(unlessBypassed(matchFallbackRoute(scope)), handleFallbackRoute(gatekeeper))
-  registerRoute(unlessBypassed(matchDocument), handleDocument(gatekeeper))
-  registerRoute(unlessBypassed(matchVersionedFile), handleVersionedFile(gatekeeper, storage))
+  // A router of its own, not workbox-routing's shared default one: a worker that imports the gatekeeper as a
+  // separate script (vite-plugin-pwa's generateSW) has a second copy of workbox-routing with a router of its own.
+  const router = new Router()
+  let answeredFirstReported = false
+  router.registerRoute(new Route(unlessBypassed(matchStateRoute(scope)), handleStateRoute(gatekeeper)))
+  router.registerRoute(new Route(unlessBypassed(matchFallbackRoute(scope)), handleFallbackRoute(gatekeeper)))
+  router.registerRoute(new Route(unlessBypassed(matchDocument), handleDocument(gatekeeper)))
+  router.registerRoute(new Route(unlessBypassed(matchVersionedFile), handleVersionedFile(gatekeeper, storage)))
+  self.addEventListener('fetch', (event) => {
+    const response = router.handleRequest({ request: event.request, event })
+    if (!response) return
+    try {
+      event.respondWith(response)
+    } catch (error) {
+      // Another fetch listener, added before this one, answered first: the gatekeeper then sees nothing of it.
+      if (!answeredFirstReported) logError(ANSWERED_FIRST, error)
+      answeredFirstReported = true
+      return
+    }
+    // Every router calls respondWith for a request it matches, and a second call throws: later ones must not run.
+    event.stopImmediatePropagation()
+  })
 
   const tidy = () => gatekeeper.tidy().catch((error) => logError('removing unused deployments', error))
   self.addEventListener('install', (event) => event.waitUntil(gatekeeper.learnCurrentDeployment()))
@@ -84,3 +103,7 @@ export function addVersionGatekeeper(): Gatekeeper {
   })
   return gatekeeper
 }
+
+const ANSWERED_FIRST =
+  'answering a request another fetch handler had answered first (call addVersionGatekeeper() before ' +
+  'precacheAndRoute(), registerRoute() or a fetch listener of your own)'

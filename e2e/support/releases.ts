@@ -26,6 +26,10 @@ export const VARIANTS = {
   'quick-check': { env: { FIXTURE_CHECK_INTERVAL: '1000' }, releases: RELEASES },
   /** Every hashed file precached, and a deployment's caches go 2 s after its last tab. */
   lifecycle: { env: { FIXTURE_PRECACHE: 'all', FIXTURE_GRACE_PERIOD: '2000' }, releases: RELEASES },
+  /** A project's own worker, vite-plugin-pwa injectManifest (fixture pwa/sw.ts), with the gatekeeper added. */
+  'pwa-inject-manifest': { env: { FIXTURE_PWA: 'injectManifest' }, releases: ['v1', 'v2'] },
+  /** A project's own worker, vite-plugin-pwa generateSW, importing the gatekeeper's script. */
+  'pwa-generate-sw': { env: { FIXTURE_PWA: 'generateSW' }, releases: ['v1', 'v2'] },
   /** The kill switch, deployed after a release of another variant. */
   'kill-switch': { env: { FIXTURE_KILL_SWITCH: 'true' }, releases: ['v2'] },
 } as const satisfies Record<string, { env: Record<string, string>; releases: readonly Release[] }>
