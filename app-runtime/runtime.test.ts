@@ -52,7 +52,7 @@ class FakeAnchor {
  * targets), its location and history (which log what they are asked to do in `calls`), a service worker container
  * that records what the runtime posts, and a sessionStorage (`left`: the loop guard's record at start).
  */
-function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined } = {}) {
+function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined, navigationApi = false } = {}) {
   calls.length = 0
   FakeChannel.opened = []
   vi.mocked(freezeView).mockClear()
@@ -96,7 +96,9 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
     register: async () => ({}),
   })
   const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
-  vi.stubGlobal('window', {})
+  // The Navigation API, where the browser has one: its events, in the order Chromium 156 and Firefox 153 fire them.
+  const navigation = navigationApi ? new EventTarget() : undefined
+  vi.stubGlobal('window', { navigation })
   vi.stubGlobal('document', doc)
   vi.stubGlobal('location', location)
   vi.stubGlobal('history', history)
@@ -129,9 +131,14 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
       event.composedPath = () => [new FakeAnchor(href) as unknown as EventTarget]
       win.dispatchEvent(event)
     },
-    /** Back or forward to `url` within the document: the URL changes, then popstate. */
+    /**
+     * Back or forward to `url` within the document: the URL changes, then popstate. With the Navigation API,
+     * navigate comes first and navigatesuccess before popstate (measured in Chromium 156 and Firefox 153).
+     */
     traverse(url: string) {
+      navigation?.dispatchEvent(Object.assign(new Event('navigate'), { navigationType: 'traverse', hashChange: false }))
       here = new URL(url, here)
+      navigation?.dispatchEvent(new Event('navigatesuccess'))
       win.dispatchEvent(new Event('popstate'))
     },
     /** Vite's preload helper reports a chunk that failed. */
@@ -231,6 +238,27 @@ describe('a document load the runtime starts', () => {
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'reload'])
     expect(router).not.toHaveBeenCalled()
+  })
+
+  it('with the Navigation API, once armed, back or forward to another route still freezes the view and reloads', () => {
+    const browser = tab({ navigationApi: true })
+    const router = vi.fn()
+    browser.hear(v2)
+    browser.listen('popstate', router)
+    browser.traverse('/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(router).not.toHaveBeenCalled()
+  })
+
+  it('with the Navigation API, back or forward to another route when not armed is left to the router', () => {
+    const browser = tab({ navigationApi: true })
+    const router = vi.fn()
+    browser.listen('popstate', router)
+    browser.traverse('/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual([])
+    expect(router).toHaveBeenCalledTimes(1)
   })
 
   it('once armed, a link click is left to the browser: no freeze, the browser keeps the old page until the new one paints', () => {
