@@ -202,6 +202,29 @@ describe('a document load the runtime starts', () => {
     expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload'])
   })
 
+  it('a chunk that fails in a programmatic navigation loads the URL the router commits during the pause, not an earlier click', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders') // an earlier navigation, moments ago: it left at once
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    browser.pageshow(true) // back, and the user navigates programmatically (a button): no link to read
+    browser.chunkFails()
+    history.pushState(null, '', '/shop/invoices?via=button#total') // the data router commits, with its error
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders', 'freeze', 'assign https://app.test/shop/invoices?via=button#total'])
+  })
+
+  it('a chunk that fails in a programmatic navigation of a tab not yet armed reloads the URL the router commits', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    history.pushState(null, '', '/shop/orders')
+    browser.chunkFails()
+    history.pushState(null, '', '/shop/invoices?via=button#total')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'pushState /shop/invoices?via=button#total', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/invoices?via=button#total')
+  })
+
   it('starts once: a second failing chunk while the tab leaves neither freezes nor loads again', () => {
     const browser = tab()
     browser.click('https://app.test/shop/orders')

@@ -118,10 +118,16 @@ export function startRuntime(config: RuntimeConfig): void {
   // document load to where the user was going, even when the router had not committed the URL yet. A failed chunk
   // is reason enough, with or without a known newer deployment; offline, a load would only bring the browser's
   // error page. Outside a navigation (a lazy part of the page), nothing reloads.
+  // Where to is read as the load starts: a data router commits the URL of a navigation whose chunk failed right
+  // after the failure (React Router 7 does, with its error as the state), and that push, heard during the pause,
+  // names the destination of a programmatic navigation, which the intent before it (an earlier click) does not.
   function chunkFailed() {
-    const recent = intent && Date.now() - intent.at < INTENT_WINDOW_MS ? intent.url : undefined
+    const recent = intent && Date.now() - intent.at < INTENT_WINDOW_MS
     if (recent && navigator.onLine && guard.recordLeave()) {
-      load(() => (routeOf(recent) === routeOf(location) ? location.reload() : location.assign(recent.href)))
+      load(() => {
+        const to = intent!.url
+        routeOf(to) === routeOf(location) ? location.reload() : location.assign(to.href)
+      })
     }
   }
   const leaves = (url: URL) => {
