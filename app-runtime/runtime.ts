@@ -159,12 +159,14 @@ export function startRuntime(config: RuntimeConfig): void {
     const original = history[method]
     history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
       const url = args[2]
-      if (url != null) {
-        const to = new URL(url, location.href)
-        if (isHistoryNavigation(method, location, to) && leaves(to)) return load(() => location[method === 'pushState' ? 'assign' : 'replace'](to.href))
-      }
+      const to = url == null ? undefined : new URL(url, location.href)
+      const leaving = !!to && isHistoryNavigation(method, location, to) && leaves(to)
       original.apply(this, args)
       here = routeOf(location)
+      // The URL moves as the router asked, and then the document reloads it: a router that reloads the page by itself
+      // when a chunk is missing (TanStack Router's lazyRouteComponent, once the push has started a load of the route
+      // from the old build) then reloads the destination too, not the page the tab leaves.
+      if (leaving) load(() => location.reload())
     }
   }
 
