@@ -344,6 +344,15 @@ describe('a document load the runtime starts', () => {
     expect(calls).toEqual([])
   })
 
+  it('once armed, a chunk that fails outside a navigation reloads the page: its deployment is gone', () => {
+    const browser = tab()
+    browser.hear(v2)
+    browser.chunkFails() // Vue Router's router.push() from code: the lazy component fails before any URL moves
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/cart')
+  })
+
   it('a document that bounced (it left this version moments ago) freezes nothing and loads nothing', () => {
     const browser = tab({ left: `v1 ${Date.now() - 1_000}` })
     browser.hear(v2)

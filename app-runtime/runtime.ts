@@ -121,12 +121,15 @@ export function startRuntime(config: RuntimeConfig): void {
   // Where to is read as the load starts: a data router commits the URL of a navigation whose chunk failed right
   // after the failure (React Router 7 does, with its error as the state), and that push, heard during the pause,
   // names the destination of a programmatic navigation, which the intent before it (an earlier click) does not.
+  // In an armed tab a chunk fails because its deployment is gone, navigation in sight or not: a router that loads
+  // before it commits and never commits a failure (Vue Router 4's router.push from code) leaves no destination, and
+  // the tab reloads where it is rather than show the router's error.
   function chunkFailed() {
-    const recent = intent && Date.now() - intent.at < INTENT_WINDOW_MS
-    if (recent && navigator.onLine && guard.recordLeave()) {
+    const recentIntent = () => (intent && Date.now() - intent.at < INTENT_WINDOW_MS ? intent.url : undefined)
+    if ((recentIntent() || armed()) && navigator.onLine && guard.recordLeave()) {
       load(() => {
-        const to = intent!.url
-        routeOf(to) === routeOf(location) ? location.reload() : location.assign(to.href)
+        const to = recentIntent()
+        !to || routeOf(to) === routeOf(location) ? location.reload() : location.assign(to.href)
       })
     }
   }
