@@ -84,10 +84,11 @@ for (const router of ROUTERS) {
       /** Opens the app at `/` in a new tab, once the worker controls it; skips where the path cannot run. */
       const openApp = async (session: BrowserSession, site: Site<'node'>): Promise<Tab> => {
         const tab = await session.openTab(site.url)
+        // Guarded first: a test that ends while the worker registers would see its registration fail.
+        await waitUntilGuarded(tab)
         const hasNavigationApi = await tab.evaluate<boolean>("typeof window.navigation === 'object' && window.navigation !== null")
         test.skip(!path.withoutNavigationApi && !hasNavigationApi, `${session.browser} has no Navigation API (window.navigation is undefined)`)
         expect(hasNavigationApi, 'the page sees the Navigation API').toBe(!path.withoutNavigationApi)
-        await waitUntilGuarded(tab)
         await waitForRoute(tab, 'home', 'v1')
         return tab
       }
