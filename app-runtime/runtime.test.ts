@@ -52,7 +52,13 @@ class FakeAnchor {
  * targets), its location and history (which log what they are asked to do in `calls`), a service worker container
  * that records what the runtime posts, and a sessionStorage (`left`: the loop guard's record at start).
  */
-function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as string | undefined, register = undefined as false | undefined } = {}) {
+function tab({
+  onLine = true,
+  languages = ['fr-CH', 'fr'],
+  left = undefined as string | undefined,
+  register = undefined as false | undefined,
+  navigationApi = false,
+} = {}) {
   calls.length = 0
   FakeChannel.opened = []
   vi.mocked(freezeView).mockClear()
@@ -97,7 +103,9 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
   })
   const registered: { script: string; options: RegistrationOptions }[] = []
   const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
-  vi.stubGlobal('window', {})
+  // The Navigation API, where the browser has one: its events, in the order Chromium 156 and Firefox 153 fire them.
+  const navigation = navigationApi ? new EventTarget() : undefined
+  vi.stubGlobal('window', { navigation })
   vi.stubGlobal('document', doc)
   vi.stubGlobal('location', location)
   vi.stubGlobal('history', history)
@@ -132,9 +140,14 @@ function tab({ onLine = true, languages = ['fr-CH', 'fr'], left = undefined as s
       event.composedPath = () => [new FakeAnchor(href) as unknown as EventTarget]
       win.dispatchEvent(event)
     },
-    /** Back or forward to `url` within the document: the URL changes, then popstate. */
+    /**
+     * Back or forward to `url` within the document: the URL changes, then popstate. With the Navigation API,
+     * navigate comes first and navigatesuccess before popstate (measured in Chromium 156 and Firefox 153).
+     */
     traverse(url: string) {
+      navigation?.dispatchEvent(Object.assign(new Event('navigate'), { navigationType: 'traverse', hashChange: false }))
       here = new URL(url, here)
+      navigation?.dispatchEvent(new Event('navigatesuccess'))
       win.dispatchEvent(new Event('popstate'))
     },
     /** Vite's preload helper reports a chunk that failed. */
@@ -214,6 +227,30 @@ describe('a document load the runtime starts', () => {
     expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload'])
   })
 
+  it('a chunk that fails in a programmatic navigation loads the URL the router commits during the pause, not an earlier click', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders') // an earlier navigation, moments ago: it left at once
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    browser.pageshow(true) // back, and the user navigates programmatically (a button): no link to read
+    browser.chunkFails()
+    history.pushState(null, '', '/shop/invoices?via=button#total') // the data router commits, with its error
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload', 'freeze', 'pushState /shop/invoices?via=button#total', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/invoices?via=button#total')
+  })
+
+  it('a chunk that fails in a programmatic navigation of a tab not yet armed reloads the URL the router commits', () => {
+    const browser = tab()
+    browser.click('https://app.test/shop/orders')
+    history.pushState(null, '', '/shop/orders')
+    browser.chunkFails()
+    history.pushState(null, '', '/shop/invoices?via=button#total')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'pushState /shop/invoices?via=button#total', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/invoices?via=button#total')
+  })
+
   it('starts once: a second failing chunk while the tab leaves neither freezes nor loads again', () => {
     const browser = tab()
     browser.click('https://app.test/shop/orders')
@@ -224,21 +261,22 @@ describe('a document load the runtime starts', () => {
     expect(freezeView).toHaveBeenCalledTimes(1)
   })
 
-  it('once armed, a push to another route freezes the view and loads it, and the app never pushes', () => {
+  it('once armed, a push to another route moves the URL, freezes the view and reloads the destination', () => {
     const browser = tab()
     browser.hear(v2)
-    history.pushState(null, '', '/shop/orders?page=2')
+    history.pushState(null, '', '/shop/orders?page=2#total')
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders?page=2'])
-    expect(location.href).toBe('https://app.test/shop/cart')
+    expect(calls).toEqual(['pushState /shop/orders?page=2#total', 'freeze', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/orders?page=2#total')
   })
 
-  it('once armed, a replace to another path freezes the view and replaces the document', () => {
+  it('once armed, a replace to another path moves the URL, freezes the view and reloads the destination', () => {
     const browser = tab()
     browser.hear(v2)
     history.replaceState(null, '', '/shop/orders')
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'replace https://app.test/shop/orders'])
+    expect(calls).toEqual(['replaceState /shop/orders', 'freeze', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/orders')
   })
 
   it('once armed, back or forward to another route freezes the view and reloads, and the router hears nothing', () => {
@@ -252,6 +290,27 @@ describe('a document load the runtime starts', () => {
     expect(router).not.toHaveBeenCalled()
   })
 
+  it('with the Navigation API, once armed, back or forward to another route still freezes the view and reloads', () => {
+    const browser = tab({ navigationApi: true })
+    const router = vi.fn()
+    browser.hear(v2)
+    browser.listen('popstate', router)
+    browser.traverse('/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(router).not.toHaveBeenCalled()
+  })
+
+  it('with the Navigation API, back or forward to another route when not armed is left to the router', () => {
+    const browser = tab({ navigationApi: true })
+    const router = vi.fn()
+    browser.listen('popstate', router)
+    browser.traverse('/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual([])
+    expect(router).toHaveBeenCalledTimes(1)
+  })
+
   it('once armed, a link click is left to the browser: no freeze, the browser keeps the old page until the new one paints', () => {
     const browser = tab()
     browser.hear(v2)
@@ -260,14 +319,15 @@ describe('a document load the runtime starts', () => {
     expect(calls).toEqual([])
   })
 
-  it('after it started a load, it starts no other, and the app pushes nothing', () => {
+  it('after it started a load, it starts no other: a push meanwhile moves the URL it reloads', () => {
     const browser = tab()
     browser.hear(v2)
     history.pushState(null, '', '/shop/orders')
     history.pushState(null, '', '/shop/invoices')
     browser.chunkFails()
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'pushState /shop/invoices', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/invoices')
   })
 
   it('back from the back/forward cache after its load, the tab may leave again', () => {
@@ -278,7 +338,7 @@ describe('a document load the runtime starts', () => {
     browser.pageshow(true)
     history.pushState(null, '', '/shop/invoices')
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders', 'freeze', 'assign https://app.test/shop/invoices'])
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload', 'pushState /shop/invoices', 'freeze', 'reload'])
   })
 
   it("the pageshow of the document's first load does not let it leave twice", () => {
@@ -288,7 +348,7 @@ describe('a document load the runtime starts', () => {
     browser.pageshow(false)
     history.pushState(null, '', '/shop/invoices')
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'pushState /shop/invoices', 'reload'])
   })
 
   it('offline, a failing chunk freezes nothing and loads nothing', () => {
@@ -309,6 +369,15 @@ describe('a document load the runtime starts', () => {
     expect(calls).toEqual([])
   })
 
+  it('once armed, a chunk that fails outside a navigation reloads the page: its deployment is gone', () => {
+    const browser = tab()
+    browser.hear(v2)
+    browser.chunkFails() // Vue Router's router.push() from code: the lazy component fails before any URL moves
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/cart')
+  })
+
   it('a document that bounced (it left this version moments ago) freezes nothing and loads nothing', () => {
     const browser = tab({ left: `v1 ${Date.now() - 1_000}` })
     browser.hear(v2)
@@ -326,7 +395,7 @@ describe("the tab's end of the channel", () => {
     expect(browser.announce(v2)).toBe(true)
     history.pushState(null, '', '/shop/orders')
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'assign https://app.test/shop/orders'])
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'reload'])
   })
 
   it('ignores news of a deployment older than its own', () => {

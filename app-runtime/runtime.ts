@@ -120,10 +120,19 @@ export function startRuntime(config: RuntimeConfig): void {
   // document load to where the user was going, even when the router had not committed the URL yet. A failed chunk
   // is reason enough, with or without a known newer deployment; offline, a load would only bring the browser's
   // error page. Outside a navigation (a lazy part of the page), nothing reloads.
+  // Where to is read as the load starts: a data router commits the URL of a navigation whose chunk failed right
+  // after the failure (React Router 7 does, with its error as the state), and that push, heard during the pause,
+  // names the destination of a programmatic navigation, which the intent before it (an earlier click) does not.
+  // In an armed tab a chunk fails because its deployment is gone, navigation in sight or not: a router that loads
+  // before it commits and never commits a failure (Vue Router 4's router.push from code) leaves no destination, and
+  // the tab reloads where it is rather than show the router's error.
   function chunkFailed() {
-    const recent = intent && Date.now() - intent.at < INTENT_WINDOW_MS ? intent.url : undefined
-    if (recent && navigator.onLine && guard.recordLeave()) {
-      load(() => (routeOf(recent) === routeOf(location) ? location.reload() : location.assign(recent.href)))
+    const recentIntent = () => (intent && Date.now() - intent.at < INTENT_WINDOW_MS ? intent.url : undefined)
+    if ((recentIntent() || armed()) && navigator.onLine && guard.recordLeave()) {
+      load(() => {
+        const to = recentIntent()
+        !to || routeOf(to) === routeOf(location) ? location.reload() : location.assign(to.href)
+      })
     }
   }
   const leaves = (url: URL) => {
@@ -155,12 +164,14 @@ export function startRuntime(config: RuntimeConfig): void {
     const original = history[method]
     history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
       const url = args[2]
-      if (url != null) {
-        const to = new URL(url, location.href)
-        if (isHistoryNavigation(method, location, to) && leaves(to)) return load(() => location[method === 'pushState' ? 'assign' : 'replace'](to.href))
-      }
+      const to = url == null ? undefined : new URL(url, location.href)
+      const leaving = !!to && isHistoryNavigation(method, location, to) && leaves(to)
       original.apply(this, args)
       here = routeOf(location)
+      // The URL moves as the router asked, and then the document reloads it: a router that reloads the page by itself
+      // when a chunk is missing (TanStack Router's lazyRouteComponent, once the push has started a load of the route
+      // from the old build) then reloads the destination too, not the page the tab leaves.
+      if (leaving) load(() => location.reload())
     }
   }
 
@@ -178,12 +189,18 @@ export function startRuntime(config: RuntimeConfig): void {
   // Routers built on the Navigation API intercept navigations to keep them in the document. While armed, this
   // listener (the first registered) keeps them from doing so, so the navigation stays a document load. Hash
   // changes stay theirs; for downloads and other origins, which no router can intercept, stopping is harmless.
+  // A router on the Navigation API moves the URL without pushState: `here` follows at navigatesuccess. Not for back
+  // and forward: browsers fire navigatesuccess before popstate there (Chromium 156, Firefox 153), and popstate must
+  // still see the move, or an armed tab's back button stays in the old document.
   const navigation = (window as { navigation?: EventTarget }).navigation
+  let traversing = false
   navigation?.addEventListener('navigate', (event) => {
-    if (armed() && !(event as Event & { hashChange: boolean }).hashChange) event.stopImmediatePropagation()
+    const { hashChange, navigationType } = event as Event & { hashChange: boolean; navigationType: string }
+    traversing = navigationType === 'traverse'
+    if (armed() && !hashChange) event.stopImmediatePropagation()
   })
   navigation?.addEventListener('navigatesuccess', () => {
-    here = routeOf(location)
+    if (!traversing) here = routeOf(location)
   })
 
   // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here, before the

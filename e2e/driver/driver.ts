@@ -39,12 +39,20 @@ export type Engine = 'chromium' | 'firefox' | 'webkit'
 export interface SessionOptions {
   /** The reader's language, e.g. `de-DE`: Accept-Language and `navigator.languages`. */
   locale?: string
+  /**
+   * Pages see no Navigation API (`window.navigation`), as in a browser without it: removed before any script of
+   * the page runs. A browser that has none (WebKitGTK 2.50) needs nothing removed.
+   */
+  withoutNavigationApi?: boolean
 }
+
+/** A key held down during a click: `Control` + click opens a link in a new tab, `Shift` + click in a new window. */
+export type ModifierKey = 'Alt' | 'Control' | 'Meta' | 'Shift'
 
 /** One tab of a session. Selectors are CSS selectors; expressions are JavaScript expressions run in the page. */
 export interface Tab {
-  /** Clicks the first element matching `selector`, as a user would. */
-  click(selector: string): Promise<void>
+  /** Clicks the first element matching `selector`, as a user would, holding down `modifiers`. */
+  click(selector: string, modifiers?: readonly ModifierKey[]): Promise<void>
   /** Types `text` into the field matching `selector`, as a user would. */
   type(selector: string, text: string): Promise<void>
   /** The value of a JavaScript expression in the current document. Retries while a navigation replaces it. */
@@ -53,6 +61,8 @@ export interface Tab {
   waitFor(expression: string, description: string, timeoutMs?: number): Promise<void>
   /** Goes back one entry in the tab's history, as the browser's back button does. */
   back(): Promise<void>
+  /** Goes forward one entry in the tab's history, as the browser's forward button does. */
+  forward(): Promise<void>
   /** Navigates the tab to `url` as if typed in the address bar. */
   goto(url: string): Promise<void>
   /** `performance.timeOrigin` of the current document: it changes if and only if a new document loaded. */

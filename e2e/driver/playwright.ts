@@ -1,7 +1,7 @@
 /** The Playwright adapter: Debian's Chromium (and, through WebDriver BiDi, Firefox ESR). */
 import type { Browser, Page } from '@playwright/test'
 import { FIREFOX_WORKER_IDLE_MS } from './engines.js'
-import type { BrowserSession, Engine, SessionOptions, Tab } from './driver.js'
+import type { BrowserSession, Engine, ModifierKey, SessionOptions, Tab } from './driver.js'
 
 const GATEKEEPER_PREFIX = '[version-gatekeeper]'
 const DEFAULT_TIMEOUT_MS = 15_000
@@ -11,6 +11,8 @@ const EVALUATION_DEADLINE_MS = 2_000
 /** A session in a fresh browser context of `browser`, with service workers allowed. */
 export async function playwrightSession(browser: Browser, engine: Engine, options: SessionOptions = {}): Promise<BrowserSession> {
   const context = await browser.newContext({ serviceWorkers: 'allow', ...(options.locale ? { locale: options.locale } : {}) })
+  // `navigation` is an own, configurable property of the window: deleted before the page's first script runs.
+  if (options.withoutNavigationApi) await context.addInitScript('delete window.navigation')
   const errors: string[] = []
   const collect = (type: string, text: string) => {
     if (type === 'error' || (type === 'warning' && text.includes(GATEKEEPER_PREFIX))) errors.push(text)
@@ -78,10 +80,24 @@ function playwrightTab(page: Page): Tab {
       await page.waitForTimeout(50)
     }
   }
-  const clickAt = async (selector: string) => {
+  const clickAt = async (selector: string, modifiers: readonly ModifierKey[] = []) => {
     await page.bringToFront()
     const { x, y } = await pointAt(selector)
+    for (const key of modifiers) await page.keyboard.down(key)
     await page.mouse.click(x, y)
+    for (const key of modifiers) await page.keyboard.up(key)
+  }
+  // A history traversal, as the back and forward buttons make. Not page.goBack(): over WebDriver BiDi it makes
+  // Firefox load the entry afresh instead of restoring it from the back/forward cache, and Playwright does not learn
+  // the URL of a restored document there. Done when the document's own address has changed.
+  const traverse = async (direction: 'back' | 'forward') => {
+    const from = await evaluate<string>('location.href')
+    await page.evaluate(`history.${direction}()`)
+    const deadline = Date.now() + DEFAULT_TIMEOUT_MS
+    while ((await evaluate<string>('location.href').catch(() => from)) === from) {
+      if (Date.now() > deadline) throw new Error(`timed out after ${DEFAULT_TIMEOUT_MS} ms going ${direction} from ${from}`)
+      await page.waitForTimeout(50)
+    }
   }
   return {
     click: clickAt,
@@ -97,18 +113,8 @@ function playwrightTab(page: Page): Tab {
         await page.waitForTimeout(50)
       }
     },
-    // A history traversal, as the back button makes. Not page.goBack(): over WebDriver BiDi it makes Firefox load
-    // the entry afresh instead of restoring it from the back/forward cache, and Playwright does not learn the URL
-    // of a restored document there. Done when the document's own address has changed.
-    async back() {
-      const from = await evaluate<string>('location.href')
-      await page.evaluate('history.back()')
-      const deadline = Date.now() + DEFAULT_TIMEOUT_MS
-      while ((await evaluate<string>('location.href').catch(() => from)) === from) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${DEFAULT_TIMEOUT_MS} ms going back from ${from}`)
-        await page.waitForTimeout(50)
-      }
-    },
+    back: () => traverse('back'),
+    forward: () => traverse('forward'),
     goto: async (url) => void (await page.goto(url)),
     timeOrigin: () => evaluate<number>('performance.timeOrigin'),
   }

@@ -8,9 +8,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { Builder, By, type WebDriver } from 'selenium-webdriver'
+import { Builder, By, Key, type WebDriver } from 'selenium-webdriver'
 import { MINIBROWSER, MINIBROWSER_ARGS, WEBKIT_DRIVER } from './engines.js'
-import type { BrowserSession, SessionOptions, Tab } from './driver.js'
+import type { BrowserSession, ModifierKey, SessionOptions, Tab } from './driver.js'
 
 const GATEKEEPER_PREFIX = '[version-gatekeeper]'
 const DEFAULT_TIMEOUT_MS = 15_000
@@ -102,7 +102,18 @@ function webdriverSession(driver: WebDriver, server: ChildProcess, browser: stri
     const evaluate = <T>(expression: string) => evaluateIn<T>(handle, expression)
     const element = (selector: string) => driver.findElement(By.css(selector))
     return {
-      click: (selector) => untilDocumentSettles(() => inTab(handle, async () => (await element(selector)).click())),
+      click: (selector, modifiers = []) =>
+        untilDocumentSettles(() =>
+          inTab(handle, async () => {
+            if (modifiers.length === 0) return (await element(selector)).click()
+            const keys = modifiers.map((modifier) => MODIFIER_KEYS[modifier])
+            let actions = driver.actions()
+            for (const key of keys) actions = actions.keyDown(key)
+            actions = actions.move({ origin: await element(selector) }).click()
+            for (const key of keys) actions = actions.keyUp(key)
+            await actions.perform()
+          }),
+        ),
       type: (selector, text) => untilDocumentSettles(() => inTab(handle, async () => (await element(selector)).sendKeys(text))),
       evaluate,
       async waitFor(expression, description, timeoutMs = DEFAULT_TIMEOUT_MS) {
@@ -113,6 +124,7 @@ function webdriverSession(driver: WebDriver, server: ChildProcess, browser: stri
         }
       },
       back: () => inTab(handle, () => driver.navigate().back()),
+      forward: () => inTab(handle, () => driver.navigate().forward()),
       goto: (url) => inTab(handle, () => driver.get(url)),
       timeOrigin: () => evaluate<number>('performance.timeOrigin'),
     }
@@ -165,6 +177,8 @@ function webdriverSession(driver: WebDriver, server: ChildProcess, browser: stri
     },
   }
 }
+
+const MODIFIER_KEYS: Record<ModifierKey, string> = { Alt: Key.ALT, Control: Key.CONTROL, Meta: Key.META, Shift: Key.SHIFT }
 
 type EvaluationResult = { diagnostics: string[] | null } & ({ value: unknown } | { error: string })
 interface WorkerReport {

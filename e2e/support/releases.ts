@@ -35,8 +35,22 @@ export const VARIANTS = {
 } as const satisfies Record<string, { env: Record<string, string>; releases: readonly Release[] }>
 export type Variant = keyof typeof VARIANTS
 
-export const FIXTURE_APPS = ['history-app'] as const
-export type FixtureApp = (typeof FIXTURE_APPS)[number]
+/**
+ * The fixture apps, each with the variants its scenarios use: every build adds to the global setup's time. The
+ * router apps share `fixtures/router-probe/` (what the tests read off the page), copied beside them.
+ */
+export const FIXTURE_APPS = {
+  /** A hand-written history router, the app of most scenarios. */
+  'history-app': ['default', 'quick-check', 'lifecycle', 'kill-switch'],
+  /** React Router 7, data router with lazy routes. */
+  'react-router-app': ['default'],
+  /** Vue Router 4, lazy route components, render functions (no SFC plugin). */
+  'vue-router-app': ['default'],
+  /** TanStack Router, code-based routes with lazy route components. */
+  'tanstack-router-app': ['default'],
+} as const satisfies Record<string, readonly Variant[]>
+export type FixtureApp = keyof typeof FIXTURE_APPS
+const SHARED_FIXTURE_DIRS = ['router-probe']
 
 /** The directory holding `<release>/` subdirectories of one app variant, ready for a host's `releasesDir`. */
 export function releasesDir(app: FixtureApp, variant: Variant): string {
@@ -77,10 +91,12 @@ export function buildFixtureReleases(log: (line: string) => void = console.log):
     return outDir
   }
   rmSync(outDir, { recursive: true, force: true })
-  for (const app of FIXTURE_APPS) {
+  for (const shared of SHARED_FIXTURE_DIRS) cpSync(join(FIXTURES_DIR, shared), join(workspace, shared), { recursive: true })
+  for (const [app, variants] of Object.entries(FIXTURE_APPS)) {
     const appDir = join(workspace, app)
     cpSync(join(FIXTURES_DIR, app), appDir, { recursive: true })
-    for (const [variant, { env, releases }] of Object.entries(VARIANTS)) {
+    for (const variant of variants) {
+      const { env, releases } = VARIANTS[variant]
       releases.forEach((release) => {
         const index = RELEASES.indexOf(release)
         const target = join(outDir, app, variant, release)

@@ -29,6 +29,8 @@ export type Site<Server extends 'node' | 'nginx'> = (Server extends 'node' ? Sta
 }
 
 interface Fixtures {
+  /** Sessions of this test show pages no Navigation API (`test.use({ withoutNavigationApi: true })`). */
+  withoutNavigationApi: boolean
   session: BrowserSession
   openSite<Server extends 'node' | 'nginx'>(choice: HostChoice<Server>): Promise<Site<Server>>
 }
@@ -52,8 +54,10 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     { scope: 'worker', timeout: 0 },
   ],
 
-  session: async ({ startSession, locale }, use) => {
-    const session = await startSession(locale ? { locale } : {})
+  withoutNavigationApi: [false, { option: true }],
+
+  session: async ({ startSession, locale, withoutNavigationApi }, use) => {
+    const session = await startSession({ ...(locale ? { locale } : {}), withoutNavigationApi })
     // Which browser ran, for the README's support table (scripts/support-table.mjs).
     test.info().annotations.push({ type: 'browser', description: session.browser })
     await use(session)
