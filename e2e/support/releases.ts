@@ -41,7 +41,7 @@ export type Variant = keyof typeof VARIANTS
  */
 export const FIXTURE_APPS = {
   /** A hand-written history router, the app of most scenarios. */
-  'history-app': ['default', 'quick-check', 'lifecycle', 'kill-switch'],
+  'history-app': ['default', 'quick-check', 'lifecycle', 'kill-switch', 'pwa-inject-manifest', 'pwa-generate-sw'],
   /** React Router 7, data router with lazy routes. */
   'react-router-app': ['default'],
   /** Vue Router 4, lazy route components, render functions (no SFC plugin). */
