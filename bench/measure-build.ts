@@ -63,7 +63,7 @@ export function timeManifest(files: readonly EmittedFile[]): number {
 }
 
 /** Median-ready samples of {@link timeManifest} for each size, after one untimed run of each. */
-export function timeManifests(sizes: readonly number[] = [1_000, 10_000], runs = 5): Map<number, number[]> {
+export function timeManifests(sizes: readonly number[] = [1_000, 10_000], runs = 15): Map<number, number[]> {
   const samples = new Map<number, number[]>()
   for (const size of sizes) {
     const files = syntheticOutput(size)

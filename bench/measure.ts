@@ -149,7 +149,7 @@ export interface ChunkTimes {
  * `tabs` later tabs, one after the other (warm). A later tab, not a reload: a reload runs in the same renderer,
  * whose memory cache answers a module it loaded before without asking the worker or the HTTP cache.
  */
-export async function timeChunkLoads(browser: Browser, host: StaticHost, alternative: Alternative, routes: number, profiles = 2, tabs = 3): Promise<ChunkTimes> {
+export async function timeChunkLoads(browser: Browser, host: StaticHost, alternative: Alternative, routes: number, profiles = 1, tabs = 3): Promise<ChunkTimes> {
   const paths = Array.from({ length: routes - 1 }, (_, index) => routePath(index + 1))
   const times: ChunkTimes = { cold: [], warm: [], warmThroughWorker: 0 }
   const timeAll = (page: Page) =>
@@ -201,7 +201,7 @@ export interface DeployTimes {
  * navigates to a route whose v1 chunk is gone. Each of the ten listens on the gatekeeper's BroadcastChannel.
  * Then three armed tabs click a link, and the same address opens in a fresh tab.
  */
-export async function timeDeploys(browser: Browser, host: StaticHost, rounds = 3): Promise<DeployTimes> {
+export async function timeDeploys(browser: Browser, host: StaticHost, rounds = 5): Promise<DeployTimes> {
   const times: DeployTimes = { detection: [], missed: 0, confirm: [], clickToNew: [], freshTab: [] }
   for (let round = 0; round < rounds; round++) {
     host.deploy('v1')

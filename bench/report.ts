@@ -179,9 +179,13 @@ file is a 404) on 127.0.0.1, driven in headless Chromium; a fresh browser profil
   time. ¹ The gatekeeper's tabs ask for a check when they become visible and, while navigating, at most every
   \`checkInterval\` (5 min): the figure is from a build with a 1 s interval, all ten tabs navigating at once.
 - **Lazy chunk**: \`import()\` of a route's chunk as the router does it, timed in the page; cold = first load in a
-  fresh profile (a generateSW worker has precached every chunk at install), warm = the same chunks in later documents.
+  fresh profile (a generateSW worker has precached every chunk at install), warm = the same chunks in a later tab
+  of that profile: from the HTTP cache without a worker, else from the worker's cache (Resource Timing's
+  \`workerStart\` shows how many the worker answered). Not a reload: a reload's renderer answers a module it
+  loaded before from its memory cache, asking neither. The columns take turns, one profile each at a time.
 - **Detection**: ten tabs listen on the gatekeeper's BroadcastChannel; an eleventh navigates to a route whose
-  chunk the new deployment removed. From the host's receipt of that request to the message in each tab.
+  chunk the new deployment removed. From the host's receipt of that request to the message in each tab; beside,
+  when the worker's request for the manifest (its confirmation) reached the host.
   ² The others learn of a deployment only when they check: not measured, their interval is the latency.
 - **Click → new version**: a click in an armed tab (one document load of the link's address) to the route of
   the new release rendered, against the same address opened in a fresh tab (from its navigation start).
