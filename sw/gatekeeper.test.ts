@@ -206,6 +206,30 @@ describe('createGatekeeper', () => {
     expect(w.registrationUpdates).toBe(1)
   })
 
+  it('tells the tabs of a new deployment without waiting for its record to be written to Cache Storage', async () => {
+    const writes = deferred()
+    let slowWrites = false
+    const caches = createInMemoryCaches()
+    const { w, gatekeeper } = world(caches, (storage) => ({
+      ...storage,
+      saveState: async (state) => {
+        if (slowWrites) await writes.promise
+        return storage.saveState(state)
+      },
+    }))
+    w.serve(v1)
+    await gatekeeper.learnCurrentDeployment()
+    slowWrites = true
+    w.serve(v2)
+    const suspicion = gatekeeper.suspectNewDeployment()
+    await vi.waitFor(() => expect(w.broadcasts).toEqual([{ type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, from: 'v1', to: v2 }]))
+    writes.release()
+    await suspicion
+    // Written all the same: a worker started afresh over the same caches knows v2.
+    const restarted = createGatekeeper({ ...world(caches).env })
+    expect((await restarted.report()).newest).toEqual(v2)
+  })
+
   it('a suspicion goes past every cache of the browser', async () => {
     const { w, gatekeeper } = await installedOn(v1)
     await gatekeeper.suspectNewDeployment()
