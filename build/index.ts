@@ -118,6 +118,9 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         let pageBytesGzip = 0
         for (const file of Object.values(bundle)) {
           if (file.type !== 'asset' || !file.fileName.endsWith('.html') || typeof file.source !== 'string') continue
+          // Only the pages transformIndexHtml put the runtime in: Rollup (Vite 6 and 7) also lists here the fallback
+          // pages emitted above, which would add the hash of a script no page runs.
+          if (!file.source.includes(readRuntimeCode())) continue
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
             ...gatekeeperSettings,
