@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  // The runtime as the inline bundle builds it (scripts/build-scripts.mjs); the dev branches run in e2e/dev-server.spec.ts.
+  define: { __VERSION_GATEKEEPER_DEV__: 'false' },
   test: {
     // Unit tests sit beside the modules they test; the end-to-end specs (*.spec.ts) belong to Playwright.
     include: ['{manifest,channel,sw,app-runtime,build,scripts,demo}/**/*.test.ts', 'e2e/host/**/*.test.ts'],

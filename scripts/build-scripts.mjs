@@ -9,13 +9,17 @@ import { build } from 'vite'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outFile = new URL('../dist/app-runtime/inline.min.js', import.meta.url)
 
-/** One minified IIFE of `entry`, as a string. */
-async function bundle(entry) {
+/**
+ * One minified bundle of `entry` (an IIFE unless `format` says otherwise), as a string. `dev` is the value of
+ * `__VERSION_GATEKEEPER_DEV__`: false compiles the dev server's branches out of the runtime.
+ */
+async function bundle(entry, { format = 'iife', dev = false } = {}) {
   const result = await build({
     configFile: false,
     root,
     logLevel: 'warn',
-    build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: ['iife'], name: 'versionGatekeeper' } },
+    define: { __VERSION_GATEKEEPER_DEV__: JSON.stringify(dev) },
+    build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: [format], name: 'versionGatekeeper' } },
   })
   const [output] = Array.isArray(result) ? result : [result]
   // The IIFE wrapper assigns nothing (the entries have no exports); no trailing newline, so the inlined tag is tidy.
