@@ -13,7 +13,7 @@ import type { Plugin, ResolvedConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
-import { fallbackPreview } from './dev-server.js'
+import { devServer } from './dev-server.js'
 import { killSwitchPlugin } from './kill-switch.js'
 import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
 import { cspHash, renderFallbackPages } from './fallback-page.js'
@@ -195,7 +195,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
   })
   for (const plugin of serviceWorker) plugin.applyToEnvironment = clientOnly
 
-  return [gatekeeper, ...serviceWorker, summary, fallbackPreview(settings.fallback)]
+  return [gatekeeper, ...serviceWorker, summary, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
 }
 
 /**

@@ -1,6 +1,7 @@
-// Bundles the two scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
-// runtime (app-runtime/inline.ts, copied into every index.html) and the kill switch (sw/kill-switch.ts, written as
-// sw.js with `killSwitch: true`). Prints the runtime's size: every byte of it is paid by every visitor.
+// Bundles the scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
+// runtime (app-runtime/inline.ts, copied into every index.html), the kill switch (sw/kill-switch.ts, written as
+// sw.js with `killSwitch: true`, and answered at sw.js by the dev server) and the dev server's runtime
+// (app-runtime/dev.ts, an ES module). Prints the runtime's size: every byte of it is paid by every visitor.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync } from 'node:zlib'
@@ -34,6 +35,7 @@ await mkdir(new URL('.', outFile), { recursive: true })
 await writeFile(outFile, code)
 await mkdir(new URL('../dist/sw/', import.meta.url), { recursive: true })
 await writeFile(new URL('../dist/sw/kill-switch.min.js', import.meta.url), `${await bundle('sw/kill-switch.ts')}\n`)
+await writeFile(new URL('../dist/app-runtime/dev.min.js', import.meta.url), `${await bundle('app-runtime/dev.ts', { format: 'es', dev: true })}\n`)
 console.log(
   `inline runtime: ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip, ` +
     `${brotliCompressSync(code).length} B brotli`,
