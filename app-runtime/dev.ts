@@ -44,7 +44,9 @@ async function removeLeftoverWorker(base: string): Promise<void> {
   if (!registration || worker?.scriptURL !== scriptURL) return
   const controlled = container.controller?.scriptURL === scriptURL
   console.info('[version-gatekeeper] removing the service worker an earlier build left on this origin')
-  await registration.update()
+  // Firefox rejects the update ("the registration has been uninstalled since the update was scheduled") when the
+  // kill switch unregisters before the update settles: what counts is below.
+  await registration.update().catch(() => undefined)
   // The kill switch unregisters itself once it has deleted the caches, and an unregistered registration is no
   // longer returned (https://w3c.github.io/ServiceWorker/#navigator-service-worker-getRegistration). Should it not
   // get there (an update check can take seconds), the registration goes without it and its caches stay.

@@ -130,8 +130,10 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
           previewed.set(locale, html)
           response.setHeader('content-type', 'text/html; charset=utf-8')
           response.setHeader('cache-control', 'no-store')
-          // The page's own policy, plus what the preview adds: its module (and Vite's client) and Vite's WebSocket.
-          response.setHeader('content-security-policy', fallbackPolicy([html], { scriptSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'] }))
+          // The page's own policy, plus what the preview adds: its module and Vite's client, which connects to the
+          // server over a WebSocket and, while the server is away, pings it from a worker it makes from a blob: URL.
+          const devSources = { 'script-src': ["'self'"], 'connect-src': ["'self'", 'ws:', 'wss:'], 'worker-src': ['blob:'] }
+          response.setHeader('content-security-policy', fallbackPolicy([html], devSources))
           response.end(html)
           return
         }
@@ -171,8 +173,9 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
     transformIndexHtml: {
       order: 'pre',
       handler() {
-        // A module, first in <head>: it runs before the app's entry modules, in document order.
-        return [{ tag: 'script', attrs: { type: 'module', src: `${base}@id/${RUNTIME_MODULE}` }, injectTo: 'head-prepend' }]
+        // A module, first in <head>: it runs before the app's entry modules, in document order. Vite puts `base` in
+        // front of the address, as it does for the page's own scripts.
+        return [{ tag: 'script', attrs: { type: 'module', src: `/@id/${RUNTIME_MODULE}` }, injectTo: 'head-prepend' }]
       },
     },
 
