@@ -7,6 +7,7 @@ export default defineConfig({
     // Unit tests sit beside the modules they test; the end-to-end specs (*.spec.ts) belong to Playwright.
     include: ['{manifest,channel,sw,app-runtime,build,scripts,demo}/**/*.test.ts', 'e2e/host/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', '.tmp/**'],
-    reporters: ['default', ['json', { outputFile: '.tmp/results/unit.json' }]],
+    // scripts/vite-matrix.mjs writes its reports elsewhere, so they do not replace the full run's.
+    reporters: ['default', ['json', { outputFile: process.env.GATEKEEPER_UNIT_REPORT ?? '.tmp/results/unit.json' }]],
   },
 })

@@ -189,6 +189,8 @@ describe(`vite dev (${viteName} ${viteVersion}) with versionGatekeeper()`, () =>
     await change(join(root, 'main.js'), 'document.body.append("app, edited")\n')
     expect(events(), 'an app module changed, the preview did not').toEqual([])
     await change(headingFile, 'second heading')
-    expect(events()).toEqual([{ type: 'custom', event: DEV_EVENTS.fallbackChanged }])
+    // At least once: the file system may report a write as two changes (truncated, then written), each a change.
+    expect(events()).toContainEqual({ type: 'custom', event: DEV_EVENTS.fallbackChanged })
+    expect(new Set(events().map((event) => event.event))).toEqual(new Set([DEV_EVENTS.fallbackChanged]))
   })
 })

@@ -31,7 +31,9 @@ const test = base.extend<{ under: ViteUnderTest; startDevServer(options?: { root
   startDevServer: async ({ under }, use) => {
     const servers: ViteDevServer[] = []
     const temporary: string[] = []
-    await use(async ({ root = under.fixtureRoot('history-app'), port = 0, configFile, plugins = [] } = {}) => {
+    await use(async ({ root = under.fixtureRoot('history-app'), port, configFile, plugins = [] } = {}) => {
+      // Vite 6 and 7 take port 0 for "the default port", 5173, which other servers on this machine may hold.
+      port ??= await freePort()
       const cacheDir = await mkdtemp(join(tmpdir(), 'vg-dev-cache-'))
       temporary.push(cacheDir)
       let bound: { customShortcuts?: Shortcut[] } | undefined
@@ -70,6 +72,9 @@ const test = base.extend<{ under: ViteUnderTest; startDevServer(options?: { root
   },
 })
 
+/** The row of the README's support table (scripts/support-table.mjs). */
+const TAG = '@dev-server'
+
 /** What the tab's origin holds of service workers and caches. */
 const ORIGIN_STATE = `(async () => ({
   registrations: (await navigator.serviceWorker.getRegistrations()).length,
@@ -84,7 +89,7 @@ const deployThroughEndpoint = async (url: string) => {
 }
 
 test.describe('vite dev', () => {
-  test('registers no service worker, and a simulated deployment (POST) arms the open tabs without reloading them; the next click loads the new version as a document', async ({
+  test('registers no service worker, and a simulated deployment (POST) arms the open tabs without reloading them; the next click loads the new version as a document', { tag: TAG }, async ({
     session,
     startDevServer,
   }) => {
@@ -111,7 +116,7 @@ test.describe('vite dev', () => {
     expect(await a.evaluate(ORIGIN_STATE)).toEqual({ registrations: 0, controlled: false, caches: [] })
   })
 
-  test("the terminal shortcut d, bound with Vite's own, simulates the deployment too", async ({ session, startDevServer }) => {
+  test("the terminal shortcut d, bound with Vite's own, simulates the deployment too", { tag: TAG }, async ({ session, startDevServer }) => {
     const dev = await startDevServer()
     const tab = await session.openTab(dev.url)
     await waitForRoute(tab, 'home', 'dev')
@@ -130,7 +135,7 @@ test.describe('vite dev', () => {
     expect(after.loads).toBe(before.loads + 1)
   })
 
-  test('removes the gatekeeper worker and caches a build served earlier on the same port left, and nothing else; the page comes from the dev server', async ({
+  test('removes the gatekeeper worker and caches a build served earlier on the same port left, and nothing else; the page comes from the dev server', { tag: TAG }, async ({
     session,
     startDevServer,
   }) => {
@@ -150,7 +155,7 @@ test.describe('vite dev', () => {
     expect(await tab.evaluate(ORIGIN_STATE)).toEqual({ registrations: 0, controlled: false, caches: ['app-data'] })
   })
 
-  test('the fallback preview reloads when a file its template reads changes, and no app tab reloads', async ({ session, startDevServer, under }) => {
+  test('the fallback preview reloads when a file its template reads changes, and no app tab reloads', { tag: TAG }, async ({ session, startDevServer, under }) => {
     const root = await mkdtemp(join(tmpdir(), 'vg-dev-fallback-'))
     try {
       const template = join(root, 'fallback.html')

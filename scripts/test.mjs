@@ -1,6 +1,7 @@
 // Runs every test the way CI does: build the package, type-check, unit tests (vitest), end-to-end tests
-// (Playwright), then one plain line "N passed, N failed" counted from both reports. Arguments go to Playwright; a full
-// run (none) also writes the README's support table (scripts/support-table.mjs).
+// (Playwright), with GATEKEEPER_VITE_MATRIX=1 the Vite-dependent tests on Vite 6 and 7 (scripts/vite-matrix.mjs),
+// then one plain line "N passed, N failed" counted from all reports. Arguments go to Playwright; a full run (none)
+// also writes the README's support table (scripts/support-table.mjs).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -18,6 +19,11 @@ const steps = [
   { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
   { name: 'unit', command: ['npx', 'vitest', 'run'], report: `${RESULTS}/unit.json`, count: countVitest },
   { name: 'e2e', command: needsDisplay ? ['xvfb-run', '-a', ...e2eCommand] : e2eCommand, report: `${RESULTS}/e2e.json`, count: countPlaywright },
+  // With GATEKEEPER_VITE_MATRIX=1 (CI sets it), the tests that depend on Vite's version also run on Vite 6 and 7
+  // (the steps above ran them on 8): 1 to 1.5 minutes more.
+  ...(process.env.GATEKEEPER_VITE_MATRIX === '1'
+    ? [{ name: 'vite 6 and 7', command: ['node', 'scripts/vite-matrix.mjs', 'vite6', 'vite7'], report: `${RESULTS}/vite-matrix/summary.json`, count: countMatrix }]
+    : []),
 ]
 
 let passed = 0
@@ -59,6 +65,10 @@ function runsWebKit(args) {
 
 function countVitest(report) {
   return { passed: report.numPassedTests, failed: report.numFailedTests }
+}
+
+function countMatrix(summary) {
+  return { passed: summary.passed, failed: summary.failed }
 }
 
 function countPlaywright(report) {
