@@ -24,6 +24,7 @@ import { configureRuntime, readRuntimeCode } from './runtime-script.js'
 export type { VersionGatekeeperOptions } from './options.js'
 export type { DeployManifest, FallbackPages, VersionStamp } from '../manifest/manifest.js'
 export { GatekeeperBuildError } from './messages.js'
+export type { DevServerApi } from './dev-server.js'
 
 export { SW_FILE }
 

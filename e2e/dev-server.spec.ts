@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
 import { viteUnderTest, type ViteUnderTest } from '../build/vite-under-test.test-support.js'
 import { createStaticHost } from './host/index.js'
@@ -193,6 +193,31 @@ test.describe('vite dev', () => {
       expect(await preview.timeOrigin()).not.toBe(previewLoaded)
       await new Promise((resolve) => setTimeout(resolve, 500))
       expect(await app.timeOrigin(), 'the app tab did not reload').toBe(appLoaded)
+    } finally {
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+
+  test('the fallback preview reloads when its messages in vite.config change (Vite restarts the server)', { tag: TAG }, async ({ session, startDevServer, under }) => {
+    // Beside the fixture apps, so that the config resolves version-gatekeeper/vite as theirs does.
+    const root = await mkdtemp(join(dirname(under.fixtureRoot('history-app')), '.dev-config-'))
+    try {
+      const configFile = join(root, 'vite.config.mjs')
+      const config = (heading: string) =>
+        `import { versionGatekeeper } from 'version-gatekeeper/vite'\n` +
+        `export default { plugins: [versionGatekeeper({ fallback: { messages: { de: { heading: ${JSON.stringify(heading)} } } } })] }\n`
+      await writeFile(join(root, 'index.html'), '<!doctype html><html><head><title>app</title></head><body>app</body></html>')
+      await writeFile(configFile, config('Erste Fassung'))
+      const dev = await startDevServer({ root, configFile })
+      const preview = await session.openTab(`${dev.url}__version-gatekeeper/fallback?lang=de`)
+      await preview.waitFor(`document.querySelector('h1')?.textContent === 'Erste Fassung'`, 'the preview shows the configured heading')
+      await preview.waitFor(`performance.getEntriesByType('resource').some((entry) => entry.name.includes('@vite/client'))`, "Vite's client runs in the preview")
+      const loaded = await preview.timeOrigin()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+
+      await writeFile(configFile, config('Zweite Fassung'))
+      await preview.waitFor(`document.querySelector('h1')?.textContent === 'Zweite Fassung'`, 'the preview reloaded with the new heading', 30_000)
+      expect(await preview.timeOrigin()).not.toBe(loaded)
     } finally {
       await rm(root, { recursive: true, force: true })
     }
