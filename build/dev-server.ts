@@ -183,20 +183,25 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
 
     // A file changed that feeds the fallback page (a template that reads it, say): an open preview reloads. Changes
     // to vite.config.ts or what it imports restart the server instead, and Vite's client reloads the preview then.
-    hotUpdate({ modules }) {
+    // The app's own update is left to Vite: a file that only the template reads is in no module graph, so nothing
+    // else reloads for it (for an .html file, Vite reloads the pages at that path only).
+    hotUpdate() {
       if (previewed.size === 0) return
       let changed = false
       for (const [locale, html] of previewed) {
-        const now = renderPreview(locale)
+        let now: string
+        try {
+          now = renderPreview(locale)
+        } catch (error) {
+          // A template mid-edit: the reloaded preview shows the error.
+          now = String(error)
+        }
         if (now !== html) {
           changed = true
           previewed.set(locale, now)
         }
       }
-      if (!changed) return
-      this.environment.hot.send({ type: 'custom', event: DEV_EVENTS.fallbackChanged })
-      // A file the app does not import is the fallback's alone: no other page reloads for it.
-      if (modules.length === 0) return []
+      if (changed) this.environment.hot.send({ type: 'custom', event: DEV_EVENTS.fallbackChanged })
     },
   }
 }
