@@ -1,7 +1,7 @@
 /**
  * `version-gatekeeper/runtime`: what an app may want to know from the gatekeeper. It reads the runtime that the
- * build inlined into index.html and listens where that runtime listens; on a page without it (the dev server, a
- * test renderer) the functions answer `undefined` and subscriptions never fire. What is here costs the page
+ * build inlined into index.html (in `vite dev`, the dev server's runtime) and listens where that runtime listens; on a
+ * page without it (a test renderer) the functions answer `undefined` and subscriptions never fire. What is here costs the page
  * nothing unless the app imports it.
  */
 import { announcedVersion, channelName, STATE_ROUTE } from '../channel/protocol.js'

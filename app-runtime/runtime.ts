@@ -28,11 +28,19 @@ const INTENT_WINDOW_MS = 10_000
 /** Between closing the channel and starting a document load: see `depart`. */
 export const CHANNEL_SETTLE_MS = 50
 
+/**
+ * True only in the dev server's bundle (app-runtime/dev.ts, see scripts/build-scripts.mjs), where there is no
+ * deployment to watch the entry of and no service worker to register. A build-time constant: the inline runtime's
+ * bundle is built with it false, so its bytes do not change.
+ */
+declare const __VERSION_GATEKEEPER_DEV__: boolean
+
 /** Starts the runtime for the document described by `config`. Where service workers are missing, only the entry watch runs. */
 export function startRuntime(config: RuntimeConfig): void {
   const { tab, base, checkIntervalMs } = config
   const guard = openLoopGuard(tab.version)
-  watchEntry(config, guard)
+  // In the dev server an entry that fails is Vite's error overlay to show, not a deployment gone.
+  if (!__VERSION_GATEKEEPER_DEV__) watchEntry(config, guard)
 
   const container = navigator.serviceWorker
   let newest: VersionStamp | undefined
@@ -68,7 +76,8 @@ export function startRuntime(config: RuntimeConfig): void {
     const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages }
     container.ready.then((registration) => registration.active?.postMessage(message))
   }
-  if (config.register !== false) {
+  // A worker in the dev server could serve stale files into it; a project with its own worker registers that one.
+  if (!__VERSION_GATEKEEPER_DEV__ && config.register !== false) {
     addEventListener('load', () => {
       container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
         console.warn('[version-gatekeeper]', error)

@@ -170,15 +170,19 @@ export function fallbackFileName(setHash: string, locale: string): string {
 /**
  * The policy fallback pages are served with: nothing but their own inline scripts and styles, and images from the
  * site or inlined as data: URLs (a browser asks for /favicon.ico; Firefox does even for a page the worker made).
- * They may not be framed by other sites, and they submit nowhere.
+ * They may not be framed by other sites, and they submit nowhere. `extra` adds sources by directive (the dev server's
+ * preview runs Vite's client).
  */
-export function fallbackPolicy(pages: readonly string[]): string {
+export function fallbackPolicy(pages: readonly string[], extra: Partial<Record<string, string[]>> = {}): string {
   const sources = pages.map(inlineSources)
-  const list = (kind: 'scripts' | 'styles') => [...new Set(sources.flatMap((page) => page[kind]))].join(' ') || "'none'"
+  const list = (kind: 'scripts' | 'styles', more: string[] = []) =>
+    [...more, ...new Set(sources.flatMap((page) => page[kind]))].join(' ') || "'none'"
+  const { 'script-src': scriptSrc, 'style-src': styleSrc, ...others } = extra
   return [
     "default-src 'none'",
-    `script-src ${list('scripts')}`,
-    `style-src ${list('styles')}`,
+    `script-src ${list('scripts', scriptSrc)}`,
+    `style-src ${list('styles', styleSrc)}`,
+    ...Object.entries(others).map(([directive, values]) => `${directive} ${values!.join(' ')}`),
     "img-src 'self' data:",
     "base-uri 'none'",
     "form-action 'none'",

@@ -15,7 +15,7 @@ import type { Plugin, ResolvedConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
-import { fallbackPreview } from './dev-server.js'
+import { devServer } from './dev-server.js'
 import { killSwitchPlugin } from './kill-switch.js'
 import { createManifest, hashedFiles, hashOutput, serializeManifest, type EmittedFile } from './deploy-manifest.js'
 import { cspHash, renderFallbackPages } from './fallback-page.js'
@@ -35,6 +35,7 @@ import {
 export type { VersionGatekeeperOptions } from './options.js'
 export type { DeployManifest, FallbackPages, VersionStamp } from '../manifest/manifest.js'
 export { GatekeeperBuildError } from './messages.js'
+export type { DevServerApi } from './dev-server.js'
 
 export { SW_FILE, IMPORTED_SW_FILE }
 
@@ -142,6 +143,9 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         let pageBytesGzip = 0
         for (const file of Object.values(bundle)) {
           if (file.type !== 'asset' || !file.fileName.endsWith('.html') || typeof file.source !== 'string') continue
+          // Only the pages transformIndexHtml put the runtime in: Rollup (Vite 6 and 7) also lists here the fallback
+          // pages emitted above, which would add the hash of a script no page runs.
+          if (!file.source.includes(readRuntimeCode())) continue
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
             ...gatekeeperSettings,
@@ -208,7 +212,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     },
   }
 
-  return [gatekeeper, ...serviceWorker, summary, fallbackPreview(settings.fallback)]
+  return [gatekeeper, ...serviceWorker, summary, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
 }
 
 /** Every plugin of the gatekeeper applies to the client build only: an SSR build emits nothing. */

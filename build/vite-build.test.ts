@@ -1,18 +1,22 @@
 /**
  * The plugin through Vite's own build API, on the e2e fixture app. `version-gatekeeper/vite` resolves through the
- * package's `exports` to dist/, so `npm run build` must have run.
+ * package's `exports` to dist/, so `npm run build` must have run. `GATEKEEPER_VITE=vite6|vite7` runs the same tests
+ * on Vite 6 or 7 (vite-under-test.test-support.ts; `npm run test:vite-matrix` runs all three).
  */
+import { realpathSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { build, type InlineConfig } from 'vite'
+import { dirname, join, resolve } from 'node:path'
+import type { InlineConfig } from 'vite'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { isKillSwitch, readManifest } from '../manifest/manifest.js'
 import { createInMemoryCaches } from '../sw/in-memory-caches.test-support.js'
 import { cspHash, inlineSources } from './fallback-page.js'
-import { versionGatekeeper } from 'version-gatekeeper/vite'
+import { viteUnderTest } from './vite-under-test.test-support.js'
 
-const FIXTURE = resolve(import.meta.dirname, '../e2e/fixtures/history-app')
+const { vite, versionGatekeeper, fixtureRoot, name: viteName, version: viteVersion } = await viteUnderTest()
+const FIXTURE = fixtureRoot('history-app')
 const temporary: string[] = []
 
 async function buildFixture(env: Record<string, string>, config: InlineConfig = {}): Promise<string> {
@@ -21,7 +25,7 @@ async function buildFixture(env: Record<string, string>, config: InlineConfig = 
   const saved = { ...process.env }
   Object.assign(process.env, env)
   try {
-    await build({ root: FIXTURE, logLevel: 'silent', ...config, build: { outDir, emptyOutDir: true, ...config.build } })
+    await vite.build({ root: FIXTURE, logLevel: 'silent', ...config, build: { outDir, emptyOutDir: true, ...config.build } })
   } finally {
     process.env = saved
   }
@@ -36,7 +40,16 @@ afterAll(async () => {
   await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
 })
 
-describe('vite build with versionGatekeeper()', () => {
+describe(`vite build (${viteName} ${viteVersion}) with versionGatekeeper()`, () => {
+  it(`runs on Vite ${viteVersion}, and vite-plugin-pwa builds sw.js with that same Vite`, () => {
+    expect(vite.version).toBe(viteVersion)
+    // What the fixture's vite.config.ts imports, and what that imports in turn, down to the Vite that builds sw.js.
+    const plugin = createRequire(join(FIXTURE, 'vite.config.ts')).resolve('version-gatekeeper/vite')
+    const pwa = createRequire(plugin).resolve('vite-plugin-pwa')
+    const pwaVite = realpathSync(dirname(createRequire(pwa).resolve('vite/package.json')))
+    expect(pwaVite).toBe(realpathSync(resolve(import.meta.dirname, '../node_modules', viteName)))
+  })
+
   it('emits sw.js, deploy-manifest.json, a fallback page and an index.html that registers the worker', async () => {
     const out = await buildFixture({ VITE_RELEASE: 'v1' })
     const manifest = readManifest(JSON.parse(await read(out, 'deploy-manifest.json')))
@@ -135,7 +148,7 @@ describe('vite build with versionGatekeeper()', () => {
   })
 })
 
-describe('vite build with versionGatekeeper({ killSwitch })', () => {
+describe(`vite build (${viteName} ${viteVersion}) with versionGatekeeper({ killSwitch })`, () => {
   /** Runs a built worker script in a fake worker global scope at `scope`, through install and activate. */
   async function runWorker(code: string, scope: string, cacheNames: string[]) {
     const caches = createInMemoryCaches()

@@ -29,6 +29,19 @@ export const FALLBACK_ROUTE = '__version-gatekeeper/fallback'
  */
 export const STATE_ROUTE = '__version-gatekeeper/state'
 
+/**
+ * Custom events of `vite dev` (Vite's HMR channel, named after the tool as Vite asks), from the dev server to its
+ * pages. `versionChanged` carries a `VersionChanged`: a simulated deployment, which the page's dev runtime posts on
+ * the BroadcastChannel as the worker would. `fallbackChanged` tells the fallback preview to reload.
+ */
+export const DEV_EVENTS = {
+  versionChanged: 'version-gatekeeper:version-changed',
+  fallbackChanged: 'version-gatekeeper:fallback-changed',
+} as const
+
+/** Where the dev server takes a `POST` that simulates a deployment, under Vite's `base`. */
+export const DEV_DEPLOY_ROUTE = '__version-gatekeeper/deploy'
+
 /** Service worker → every tab (BroadcastChannel): a newer deployment was confirmed. Sent once per deployment. */
 export interface VersionChanged {
   type: 'VERSION_CHANGED'

@@ -1,8 +1,9 @@
 // Bundles the scripts the Vite plugin writes as they are, not through a build of the user's app: the inline
 // runtime (app-runtime/inline.ts, copied into every index.html), the kill switch (sw/kill-switch.ts, written as
-// sw.js with `killSwitch: true`) and the gatekeeper for a generated worker's importScripts() (sw/imported.ts,
-// written as version-gatekeeper-sw.js with `serviceWorker: 'own'`). Prints the runtime's size: every byte of it is
-// paid by every visitor.
+// sw.js with `killSwitch: true`, and answered at sw.js by the dev server), the gatekeeper for a generated worker's
+// importScripts() (sw/imported.ts, written as version-gatekeeper-sw.js with `serviceWorker: 'own'`) and the dev
+// server's runtime (app-runtime/dev.ts, an ES module). Prints the runtime's size: every byte of it is paid by every
+// visitor.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync } from 'node:zlib'
@@ -11,15 +12,18 @@ import { build } from 'vite'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const outFile = new URL('../dist/app-runtime/inline.min.js', import.meta.url)
 
-/** One minified IIFE of `entry`, as a string. */
-async function bundle(entry) {
+/**
+ * One minified bundle of `entry` (an IIFE unless `format` says otherwise), as a string. `dev` is the value of
+ * `__VERSION_GATEKEEPER_DEV__`: false compiles the dev server's branches out of the runtime.
+ */
+async function bundle(entry, { format = 'iife', dev = false } = {}) {
   const result = await build({
     configFile: false,
     root,
     logLevel: 'warn',
     // workbox reads process.env.NODE_ENV, which no worker has: its production build, as vite-plugin-pwa makes it.
-    define: { 'process.env.NODE_ENV': '"production"' },
-    build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: ['iife'], name: 'versionGatekeeper' } },
+    define: { 'process.env.NODE_ENV': '"production"', __VERSION_GATEKEEPER_DEV__: JSON.stringify(dev) },
+    build: { write: false, target: 'es2020', minify: true, lib: { entry, formats: [format], name: 'versionGatekeeper' } },
   })
   const [output] = Array.isArray(result) ? result : [result]
   // The IIFE wrapper assigns nothing (the entries have no exports); no trailing newline, so the inlined tag is tidy.
@@ -36,6 +40,7 @@ await mkdir(new URL('../dist/sw/', import.meta.url), { recursive: true })
 await writeFile(new URL('../dist/sw/kill-switch.min.js', import.meta.url), `${await bundle('sw/kill-switch.ts')}\n`)
 const imported = await bundle('sw/imported.ts')
 await writeFile(new URL('../dist/sw/imported.min.js', import.meta.url), `${imported}\n`)
+await writeFile(new URL('../dist/app-runtime/dev.min.js', import.meta.url), `${await bundle('app-runtime/dev.ts', { format: 'es', dev: true })}\n`)
 console.log(
   `inline runtime: ${code.length} B, ${gzipSync(code, { level: 9 }).length} B gzip, ` +
     `${brotliCompressSync(code).length} B brotli; gatekeeper for importScripts(): ${gzipSync(imported, { level: 9 }).length} B gzip`,

@@ -1,5 +1,5 @@
 // Writes the README's support table (engine × behaviour) from the last end-to-end run: Playwright's JSON report in
-// .tmp/results/e2e.json. Scenarios carry the behaviour they show as a tag (@behaviour-N, @lifecycle); a scenario
+// .tmp/results/e2e.json. Scenarios carry the behaviour they show as a tag (@behaviour-N, @lifecycle, @dev-server); a scenario
 // that an engine cannot run is skipped there with the reason, which becomes a footnote. `npm test` runs this after a
 // full run; on its own: `node scripts/support-table.mjs [report.json]`.
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -23,6 +23,7 @@ const BEHAVIOURS = [
   ['behaviour-9', '9. Anything wrong inside the gatekeeper fails open'],
   ['behaviour-10', '10. Kill switch removes the worker and its caches'],
   ['lifecycle', 'Version lifecycle: precache, bounded caches, worker restarts, state page'],
+  ['dev-server', '`vite dev`: simulated deployments arm tabs, a leftover worker is removed, the fallback preview reloads'],
 ]
 
 const report = JSON.parse(readFileSync(REPORT, 'utf8'))
@@ -47,7 +48,7 @@ if (missing.length > 0) {
   process.exit(0)
 }
 const untagged = results.filter((result) => !result.tags.some((tag) => BEHAVIOURS.some(([known]) => known === tag)))
-if (untagged.length > 0) throw new Error(`support table: ${untagged.length} results carry no behaviour tag (@behaviour-N or @lifecycle)`)
+if (untagged.length > 0) throw new Error(`support table: ${untagged.length} results carry no behaviour tag (@behaviour-N, @lifecycle or @dev-server)`)
 
 const footnotes = []
 const footnote = (reason) => {

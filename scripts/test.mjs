@@ -1,6 +1,8 @@
 // Runs every test the way CI does: build the package, type-check, unit tests (vitest), end-to-end tests
-// (Playwright), then one plain line "N passed, N failed" counted from both reports. Arguments go to Playwright; a full
-// run (none) also writes the README's support table (scripts/support-table.mjs).
+// (Playwright), on a full run the Vite-dependent tests on Vite 6 and 7 too (scripts/vite-matrix.mjs), then one plain
+// line "N passed, N failed" counted from all reports. Arguments go to Playwright and make a partial run: no Vite 6/7
+// step (GATEKEEPER_VITE_MATRIX=1 adds it back, =0 leaves it out of a full run) and no README support table
+// (scripts/support-table.mjs), which a full run writes.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -18,6 +20,11 @@ const steps = [
   { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
   { name: 'unit', command: ['npx', 'vitest', 'run'], report: `${RESULTS}/unit.json`, count: countVitest },
   { name: 'e2e', command: needsDisplay ? ['xvfb-run', '-a', ...e2eCommand] : e2eCommand, report: `${RESULTS}/e2e.json`, count: countPlaywright },
+  // The tests that depend on Vite's version also run on Vite 6 and 7 (the steps above ran them on 8): 1 to 1.5
+  // minutes more.
+  ...((process.env.GATEKEEPER_VITE_MATRIX ?? (e2eArgs.length === 0 ? '1' : '0')) === '1'
+    ? [{ name: 'vite 6 and 7', command: ['node', 'scripts/vite-matrix.mjs', 'vite6', 'vite7'], report: `${RESULTS}/vite-matrix/summary.json`, count: countMatrix }]
+    : []),
 ]
 
 let passed = 0
@@ -59,6 +66,10 @@ function runsWebKit(args) {
 
 function countVitest(report) {
   return { passed: report.numPassedTests, failed: report.numFailedTests }
+}
+
+function countMatrix(summary) {
+  return { passed: summary.passed, failed: summary.failed }
 }
 
 function countPlaywright(report) {
