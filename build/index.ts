@@ -132,7 +132,14 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           settings.version ??
           hashOutput(
             emittedFiles(bundle),
-            JSON.stringify({ ...gatekeeperSettings, defaultLocale, messages, precache: settings.precache, grace: settings.gracePeriodMs }),
+            JSON.stringify({
+              ...gatekeeperSettings,
+              defaultLocale,
+              messages,
+              precache: settings.precache,
+              grace: settings.gracePeriodMs,
+              serviceWorker: settings.serviceWorker,
+            }),
           )
 
         const fallback = renderFallbackPages(version, messages, defaultLocale, template)

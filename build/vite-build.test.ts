@@ -98,6 +98,14 @@ describe(`vite build (${viteName} ${viteVersion}) with versionGatekeeper()`, () 
     expect(await read(v2, 'sw.js')).toBe(await read(v1, 'sw.js'))
   })
 
+  it("gives the same app another version when the gatekeeper runs in the project's own worker", async () => {
+    const version = (dir: string) => read(dir, 'deploy-manifest.json').then((text) => JSON.parse(text).version)
+    const inOwnWorker = await buildFixture({ VITE_RELEASE: 'v1' }, { configFile: false, plugins: [versionGatekeeper({ serviceWorker: 'own' })] })
+    const inItsWorker = await buildFixture({ VITE_RELEASE: 'v1' }, { configFile: false, plugins: [versionGatekeeper()] })
+    // Their pages differ (one registers sw.js, the other leaves that to the project), so their versions must too.
+    expect(await version(inOwnWorker)).not.toBe(await version(inItsWorker))
+  })
+
   it('uses the version the user passes, through the option or VERSION_GATEKEEPER_VERSION', async () => {
     const fromEnv = await buildFixture({ VITE_RELEASE: 'v1', VERSION_GATEKEEPER_VERSION: 'commit-4f2a9c1' })
     expect(JSON.parse(await read(fromEnv, 'deploy-manifest.json')).version).toBe('commit-4f2a9c1')
