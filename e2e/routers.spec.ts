@@ -25,7 +25,7 @@ const PATHS = [
   { name: 'fallback path (no Navigation API)', withoutNavigationApi: true },
 ]
 
-/** The links with a query and a hash that every app has (see URLS in e2e/fixtures/router-probe/probe.ts). */
+/** The links with a query and a hash that every app has (see URLS in e2e/fixtures/shared/router-apps.ts). */
 const LINK_C = 'nav a[href="/c?tab=1#details"]'
 /**
  * Tab A's way to find the deployment: route d, whose chunk no tab loads before the deploy. (A chunk one tab loaded

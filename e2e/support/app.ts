@@ -1,4 +1,4 @@
-/** What the scenarios read off the fixture app (see e2e/fixtures/history-app/src/main.ts). */
+/** What the scenarios read off the fixture apps (see e2e/fixtures/shared/records.ts). */
 import { expect } from '@playwright/test'
 import type { StateReport } from '../../sw/report.js'
 import type { Tab } from '../driver/driver.js'

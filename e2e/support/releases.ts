@@ -36,8 +36,9 @@ export const VARIANTS = {
 export type Variant = keyof typeof VARIANTS
 
 /**
- * The fixture apps, each with the variants its scenarios use: every build adds to the global setup's time. The
- * router apps share `fixtures/router-probe/` (what the tests read off the page), copied beside them.
+ * The fixture apps, each with the variants its scenarios use: every build adds to the global setup's time. They
+ * share `fixtures/shared/` (what the tests read off the page, and the views of the two React apps), copied beside
+ * them.
  */
 export const FIXTURE_APPS = {
   /** A hand-written history router, the app of most scenarios. */
@@ -50,7 +51,7 @@ export const FIXTURE_APPS = {
   'tanstack-router-app': ['default'],
 } as const satisfies Record<string, readonly Variant[]>
 export type FixtureApp = keyof typeof FIXTURE_APPS
-const SHARED_FIXTURE_DIRS = ['router-probe']
+const SHARED_FIXTURE_DIRS = ['shared']
 
 /** The directory holding `<release>/` subdirectories of one app variant, ready for a host's `releasesDir`. */
 export function releasesDir(app: FixtureApp, variant: Variant): string {
