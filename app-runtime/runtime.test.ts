@@ -279,19 +279,11 @@ describe('a document load the runtime starts', () => {
     expect(location.href).toBe('https://app.test/shop/orders')
   })
 
-  it('once armed, back or forward to another route freezes the view and reloads, and the router hears nothing', () => {
-    const browser = tab()
-    const router = vi.fn()
-    browser.hear(v2)
-    browser.listen('popstate', router)
-    browser.traverse('/shop/orders')
-    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['freeze', 'reload'])
-    expect(router).not.toHaveBeenCalled()
-  })
-
-  it('with the Navigation API, once armed, back or forward to another route still freezes the view and reloads', () => {
-    const browser = tab({ navigationApi: true })
+  it.each([
+    ['without', false],
+    ['with', true],
+  ])('%s the Navigation API, once armed, back or forward to another route freezes the view and reloads, and the router hears nothing', (_, navigationApi) => {
+    const browser = tab({ navigationApi })
     const router = vi.fn()
     browser.hear(v2)
     browser.listen('popstate', router)
