@@ -3,7 +3,6 @@
  * static host's `releasesDir` wants), and times builds for the build-overhead measurement.
  */
 import { execFile } from 'node:child_process'
-import { readdirSync, statSync, utimesSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import type { Alternative } from './app.js'
@@ -35,17 +34,4 @@ export async function buildAlternative(request: BuildRequest): Promise<number> {
     throw new Error(`vite build of ${request.alternative} ${request.release} failed:\n${error.stderr ?? String(error)}`)
   })
   return performance.now() - started
-}
-
-/**
- * Gives every file of a release the same time, a minute apart per release: hosts that derive ETags from mtime and
- * size (nginx) must not see two releases built within one second as the same file.
- */
-export function setReleaseTime(dir: string, releaseIndex: number, releases: number): void {
-  const time = new Date(Date.now() - (releases - releaseIndex) * 60_000)
-  const visit = (path: string) => {
-    if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry))
-    utimesSync(path, time, time)
-  }
-  visit(dir)
 }

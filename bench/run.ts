@@ -9,11 +9,11 @@ import { cpus, release as osRelease, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Browser } from '@playwright/test'
-import type { StaticHost } from '../e2e/host/index.js'
+import { dateRelease, type StaticHost } from '../e2e/host/index.js'
 import { compressedSizes, startupScripts } from '../scripts/sizes.mjs'
 import { ALTERNATIVES, writeBenchApp, type Alternative } from './app.js'
 import { launchChromium } from './browser.js'
-import { buildAlternative, REPO_ROOT, setReleaseTime, WORK_DIR } from './builds.js'
+import { buildAlternative, REPO_ROOT, WORK_DIR } from './builds.js'
 import { timeLargeBuilds, timeManifests } from './measure-build.js'
 import { countGatekeeperCheck, countHourlyRequests, countNavigationRequests, startHost, timeChunkLoads, timeDeploys } from './measure.js'
 import { comparisonTable, manifestTable, readmeSection, resultsMarkdown, sizeOnlyTable, targetTable, type AlternativeSizes, type BenchResults, type Environment } from './report.js'
@@ -71,7 +71,7 @@ async function buildColumns(): Promise<void> {
     for (const [index, release] of RELEASES.entries()) {
       const outDir = join(releasesDir(alternative), release)
       await buildAlternative({ appDir, alternative, release, outDir })
-      setReleaseTime(outDir, index, RELEASES.length)
+      dateRelease(outDir, index, RELEASES.length)
     }
   }
   const outDir = join(releasesDir(QUICK_CHECK), 'v1')

@@ -4,9 +4,10 @@
  * repository's own package.json to dist/ (so `npm run build` must have run).
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { dateRelease } from '../e2e/host/index.js'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..')
 export const RELEASES_DIR = join(REPO_ROOT, '.tmp/demo/releases')
@@ -54,9 +55,7 @@ export async function buildReleases(log: (line: string) => void): Promise<BuiltR
     }).catch((error: { stderr?: string }) => {
       throw new Error(`vite build of ${release.name} failed:\n${error.stderr ?? String(error)}`)
     })
-    // nginx derives ETags from mtime and size: releases built within one second, with an index.html of the same
-    // size, would share ETags. Real deployments are minutes apart, so each release gets its own minute.
-    setTreeTime(dir, new Date(Date.now() - (RELEASES.length - index) * 60_000))
+    dateRelease(dir, index, RELEASES.length)
     const version = readVersion(dir)
     built.push({ ...release, dir, version })
     log(`built ${release.name} (${release.colorName}) · version ${version}`)
@@ -69,9 +68,4 @@ export function readVersion(releaseDir: string): string {
   const manifest = JSON.parse(readFileSync(join(releaseDir, 'deploy-manifest.json'), 'utf8')) as { version?: unknown }
   if (typeof manifest.version !== 'string') throw new Error(`${releaseDir}/deploy-manifest.json has no string "version"`)
   return manifest.version
-}
-
-function setTreeTime(path: string, time: Date): void {
-  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) setTreeTime(join(path, entry), time)
-  utimesSync(path, time, time)
 }

@@ -4,3 +4,4 @@ export type { Fault, HostMode, ReleaseHost, RequestRecord, StaticHost, StaticHos
 export { createNginxHost, NGINX_BINARY } from './nginx-host.js'
 export type { NginxHost, NginxHostMode, NginxHostOptions } from './nginx-host.js'
 export * from './headers.js'
+export { dateRelease } from './release-time.js'

@@ -6,8 +6,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { dateRelease } from '../host/index.js'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 const WORK_DIR = join(REPO_ROOT, '.tmp/e2e')
@@ -106,10 +107,7 @@ export function buildFixtureReleases(log: (line: string) => void = console.log):
           env: { ...process.env, ...env, VITE_RELEASE: release, FIXTURE_OUT_DIR: target },
           stdio: ['ignore', 'ignore', 'inherit'],
         })
-        // nginx derives ETags from mtime and size only: two releases built in the same second with an index.html of
-        // the same size would share an ETag, and a revalidating browser would keep the old page. Real deployments
-        // are minutes apart; these are not, so each release gets its own minute.
-        setTreeTime(target, new Date(Date.now() - (RELEASES.length - index) * 60_000))
+        dateRelease(target, index, RELEASES.length)
         log(`e2e: built ${app} ${variant} ${release}`)
       })
     }
@@ -131,7 +129,3 @@ function hashTree(roots: string[]): string {
   return hash.digest('hex')
 }
 
-function setTreeTime(path: string, time: Date): void {
-  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) setTreeTime(join(path, entry), time)
-  utimesSync(path, time, time)
-}
