@@ -9,16 +9,14 @@
  * - the fallback page can be previewed at `__version-gatekeeper/fallback?lang=de`, and reloads when what it shows
  *   changes.
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Plugin, ViteDevServer } from 'vite'
 import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { DEV_DEPLOY_ROUTE, DEV_EVENTS, FALLBACK_ROUTE, PROTOCOL_SCHEMA, type VersionChanged } from '../channel/protocol.js'
 import type { VersionStamp } from '../manifest/manifest.js'
 import { chooseLocale, parseAcceptLanguage } from '../manifest/locale.js'
 import { fallbackPolicy, renderFallbackPage } from './fallback-page.js'
-import { errors } from './messages.js'
 import type { ResolvedOptions } from './options.js'
+import { PREBUILT, readPrebuilt } from './prebuilt.js'
 
 /** The plugin's name: other code finds its `api` by it. */
 export const DEV_SERVER_PLUGIN = 'version-gatekeeper:dev-server'
@@ -46,9 +44,6 @@ const RUNTIME_MODULE = 'virtual:version-gatekeeper/dev-runtime'
 const RUNTIME_BUNDLE_MODULE = 'virtual:version-gatekeeper/dev-runtime-bundle'
 /** The fallback preview's own module: it reloads the preview when the page it shows changed. */
 const PREVIEW_MODULE = 'virtual:version-gatekeeper/fallback-preview'
-
-const RUNTIME_BUNDLE_FILE = new URL('../app-runtime/dev.min.js', import.meta.url)
-const KILL_SWITCH_FILE = new URL('../sw/kill-switch.min.js', import.meta.url)
 
 /** The gatekeeper's plugin for `vite dev`: see the top of this file. */
 export function devServer(settings: ResolvedOptions['fallback'] & { checkIntervalMs: number }): Plugin<DevServerApi> {
@@ -108,7 +103,7 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
           // The kill switch, so that a gatekeeper left by `vite preview` on this origin removes itself and its caches.
           response.setHeader('content-type', 'text/javascript; charset=utf-8')
           response.setHeader('cache-control', 'no-store')
-          response.end(readPrebuilt(KILL_SWITCH_FILE))
+          response.end(readPrebuilt(PREBUILT.killSwitch))
           return
         }
         if (url.pathname === route(DEV_DEPLOY_ROUTE)) {
@@ -152,7 +147,7 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
     },
 
     load(id) {
-      if (id === `\0${RUNTIME_BUNDLE_MODULE}`) return readPrebuilt(RUNTIME_BUNDLE_FILE)
+      if (id === `\0${RUNTIME_BUNDLE_MODULE}`) return readPrebuilt(PREBUILT.devRuntime)
       if (id === `\0${RUNTIME_MODULE}`) {
         const config: RuntimeConfig = {
           tab: current,
@@ -215,12 +210,4 @@ const deployShortcut = {
     const plugin = server.config.plugins.find((candidate) => candidate.name === DEV_SERVER_PLUGIN) as Plugin<DevServerApi> | undefined
     plugin?.api?.simulateDeploy()
   },
-}
-
-function readPrebuilt(file: URL): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch {
-    throw errors.missingRuntime(fileURLToPath(file))
-  }
 }

@@ -6,7 +6,6 @@
  * the gatekeeper instead: no sw.js is built, and the pages register nothing. All apply to the client build only:
  * an SSR build emits nothing.
  */
-import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +20,7 @@ import { createManifest, hashedFiles, hashOutput, serializeManifest, type Emitte
 import { cspHash, renderFallbackPages } from './fallback-page.js'
 import { cspLine, errors, summaryLine } from './messages.js'
 import { resolveBuiltAt, resolveOptions, type VersionGatekeeperOptions } from './options.js'
+import { PREBUILT, readPrebuilt } from './prebuilt.js'
 import { configureRuntime, readRuntimeCode } from './runtime-script.js'
 import {
   IMPORTED_SW_FILE,
@@ -40,7 +40,6 @@ export type { DevServerApi } from './dev-server.js'
 export { SW_FILE, IMPORTED_SW_FILE }
 
 const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
-const IMPORTED_SW_SOURCE = new URL('../sw/imported.min.js', import.meta.url)
 
 /** What one client build learned, for the summary line and the plugin's `api`. */
 interface BuildResult {
@@ -187,7 +186,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }
 
         if (ownWorker) {
-          const imported = readImportedWorker()
+          const imported = readPrebuilt(PREBUILT.importedWorker)
           this.emitFile({ type: 'asset', fileName: IMPORTED_SW_FILE, source: imported })
           result.importedSwBytesGzip = gzipSync(imported, { level: 9 }).length
           const importsRegister = [...this.getModuleIds()].some((id) => id.includes('virtual:pwa-register'))
@@ -262,15 +261,6 @@ function describeWorkers(apis: readonly VitePwaApi[], importsRegister: boolean):
 function report(verdict: WorkerVerdict, config: ResolvedConfig): void {
   if (verdict && 'error' in verdict) throw verdict.error
   if (verdict) config.logger.warn(verdict.warning)
-}
-
-/** The prebuilt gatekeeper for `importScripts()` (scripts/build-scripts.mjs). */
-function readImportedWorker(): string {
-  try {
-    return readFileSync(IMPORTED_SW_SOURCE, 'utf8')
-  } catch {
-    throw errors.missingRuntime(fileURLToPath(IMPORTED_SW_SOURCE))
-  }
 }
 
 /**

@@ -3,14 +3,11 @@
  * removes it from every browser (at sw.js and at any older file name given), and a manifest that tells any
  * gatekeeper still running to remove itself. Pages get nothing: the app runs as if the gatekeeper had never been.
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { Logger, Plugin } from 'vite'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { KILL_SWITCH_MANIFEST, serializeManifest } from './deploy-manifest.js'
-import { errors, killSwitchLine } from './messages.js'
-
-const KILL_SWITCH_FILE = new URL('../sw/kill-switch.min.js', import.meta.url)
+import { killSwitchLine } from './messages.js'
+import { PREBUILT, readPrebuilt } from './prebuilt.js'
 
 /** The plugin of a kill-switch build: writes the kill switch at each of `paths` and the kill-switch manifest. */
 export function killSwitchPlugin(paths: readonly string[], clientOnly: Plugin['applyToEnvironment']): Plugin {
@@ -20,12 +17,7 @@ export function killSwitchPlugin(paths: readonly string[], clientOnly: Plugin['a
     apply: 'build',
     applyToEnvironment: clientOnly,
     generateBundle() {
-      let code: string
-      try {
-        code = readFileSync(KILL_SWITCH_FILE, 'utf8')
-      } catch {
-        throw errors.missingRuntime(fileURLToPath(KILL_SWITCH_FILE))
-      }
+      const code = readPrebuilt(PREBUILT.killSwitch)
       for (const fileName of paths) this.emitFile({ type: 'asset', fileName, source: code })
       this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(KILL_SWITCH_MANIFEST) })
     },

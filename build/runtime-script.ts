@@ -3,22 +3,14 @@
  * of the placeholder. Inlined, not loaded: it must run before the app's first script, and it must belong to the very
  * document it guards (a separate file could itself be a file a deployment removed).
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { CONFIG_PLACEHOLDER, type RuntimeConfig } from '../app-runtime/config.js'
-import { errors } from './messages.js'
-
-const RUNTIME_FILE = new URL('../app-runtime/inline.min.js', import.meta.url)
+import { PREBUILT, readPrebuilt } from './prebuilt.js'
 
 let runtimeCode: string | undefined
 
 /** The prebuilt runtime, with its placeholder still in it. */
 export function readRuntimeCode(): string {
-  try {
-    return (runtimeCode ??= readFileSync(RUNTIME_FILE, 'utf8'))
-  } catch {
-    throw errors.missingRuntime(fileURLToPath(RUNTIME_FILE))
-  }
+  return (runtimeCode ??= readPrebuilt(PREBUILT.inlineRuntime))
 }
 
 /**
