@@ -2,6 +2,7 @@
  * What the doctor concludes from one answer of the host. Plain functions over plain facts (status, headers), so
  * every rule is tested without a host; doctor.ts fetches the facts and prints the findings.
  */
+import { classifyResponse } from '../sw/classify.js'
 
 /** ✓ as the gatekeeper needs it, ! works but costs something or cannot be known, ✗ breaks the gatekeeper. */
 export type Verdict = 'pass' | 'warn' | 'fail'
@@ -89,11 +90,15 @@ export function judgeHashedFile(path: string, status: number, cacheControl: stri
 export function judgeMissingFile(status: number, contentType: string | null): Finding {
   const subject = 'a missing hashed file is recognisable'
   const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? 'no Content-Type'
-  if (status === 404 || status === 410) return { verdict: 'pass', subject, seen: `HTTP ${status}: a tab whose deployment's files are gone finds out at once` }
-  if (status === 200 && type === 'text/html') {
-    return { verdict: 'pass', subject, seen: 'HTTP 200 text/html (SPA rewrite): the worker reads HTML for code as a missing file' }
+  // The worker's own verdict on the answer to one of a deployment's scripts (sw/classify.ts), so the two agree.
+  const seenByWorker = classifyResponse({ destination: 'script', versioned: true }, { status, contentType })
+  if (seenByWorker === 'version-gone' && (status === 404 || status === 410)) {
+    return { verdict: 'pass', subject, seen: `HTTP ${status}: a tab whose deployment's files are gone finds out at once` }
   }
-  if (status >= 500 || status === 429) {
+  if (seenByWorker === 'version-gone') {
+    return { verdict: 'pass', subject, seen: `HTTP ${status} ${type} (SPA rewrite): the worker reads HTML for code as a missing file` }
+  }
+  if (seenByWorker === 'transient') {
     return {
       verdict: 'fail',
       subject,
@@ -142,7 +147,10 @@ export function judgeOldFiles(previousVersion: string | undefined, currentVersio
     return { verdict: 'warn', subject, seen: `--previous names the current deployment (${currentVersion})`, fix: 'pass the manifest of an earlier deployment' }
   }
   if (answers.length === 0) return { verdict: 'warn', subject, seen: `the manifest of ${previousVersion} lists no files` }
-  const kept = answers.filter((answer) => answer.status === 200 && !answer.contentType?.toLowerCase().startsWith('text/html'))
+  // A file still served as itself: not HTML standing in for it (read as the worker reads the answer to a script).
+  const kept = answers.filter(
+    (answer) => answer.status === 200 && classifyResponse({ destination: 'script', versioned: true }, answer) === 'ok',
+  )
   if (kept.length === answers.length) {
     return {
       verdict: 'pass',
