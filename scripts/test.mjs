@@ -5,6 +5,7 @@
 // (scripts/support-table.mjs), which a full run writes.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { countPlaywright, countVitest } from './report-counts.mjs'
 
 const RESULTS = '.tmp/results'
 rmSync(RESULTS, { recursive: true, force: true })
@@ -64,14 +65,6 @@ function runsWebKit(args) {
   return named.length === 0 || named.includes('webkit')
 }
 
-function countVitest(report) {
-  return { passed: report.numPassedTests, failed: report.numFailedTests }
-}
-
 function countMatrix(summary) {
   return { passed: summary.passed, failed: summary.failed }
-}
-
-function countPlaywright(report) {
-  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected }
 }

@@ -5,6 +5,7 @@
 // packages to run (default: vite6 vite7 vite); the package must have been built (npm run build).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { countPlaywright, countVitest } from './report-counts.mjs'
 
 const PACKAGES = ['vite6', 'vite7', 'vite']
 const RESULTS = '.tmp/results/vite-matrix'
@@ -31,14 +32,14 @@ for (const name of chosen.length > 0 ? chosen : PACKAGES) {
       command: ['npx', 'vitest', 'run', 'build/vite-build.test.ts', 'build/dev-server.test.ts'],
       env: { ...env, GATEKEEPER_UNIT_REPORT: unitReport },
       report: unitReport,
-      count: (report) => ({ passed: report.numPassedTests, failed: report.numFailedTests }),
+      count: countVitest,
     },
     {
       name: 'e2e',
       command: ['npx', 'playwright', 'test', 'e2e/dev-server.spec.ts', '--project', 'chromium', '--project', 'firefox', '--reporter=list,json'],
       env: { ...env, PLAYWRIGHT_JSON_OUTPUT_FILE: e2eReport },
       report: e2eReport,
-      count: (report) => ({ passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected }),
+      count: countPlaywright,
     },
   ]
   const counts = []
