@@ -1,17 +1,16 @@
 /**
  * `version-gatekeeper/vite`: the whole integration is `plugins: [versionGatekeeper()]`. The factory validates the
- * options once, then wires small plugins around a shared context: one adds the runtime to index.html, one writes
- * the deployment manifest and the fallback pages, vite-plugin-pwa (injectManifest) builds sw.js from the
- * gatekeeper's worker, and the last prints the summary. With `serviceWorker: 'own'` the project's worker carries
- * the gatekeeper instead: no sw.js is built, and the pages register nothing. All apply to the client build only:
- * an SSR build emits nothing.
+ * options once, then wires small plugins around a shared context: one adds the runtime to index.html and writes
+ * the deployment manifest, the fallback pages and sw.js, the other prints the summary. sw.js is the gatekeeper's
+ * worker as the package was built with it (sw/sw.ts on workbox-core and workbox-routing, scripts/build-scripts.mjs):
+ * it learns every deployment from the manifest at run time, so it is the same file for every app and every build,
+ * and building it again in each app would only add time (and, on another Vite, other bytes: a worker update in
+ * every browser for nothing). With `serviceWorker: 'own'` the project's worker (vite-plugin-pwa's, most often)
+ * carries the gatekeeper instead: no sw.js is written, and the pages register nothing. All apply to the client
+ * build only: an SSR build emits nothing.
  */
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import type { Plugin, ResolvedConfig } from 'vite'
-import { VitePWA } from 'vite-plugin-pwa'
 import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { devServer } from './dev-server.js'
@@ -39,8 +38,6 @@ export type { DevServerApi } from './dev-server.js'
 
 export { SW_FILE, IMPORTED_SW_FILE }
 
-const SW_SOURCE_DIR = fileURLToPath(new URL('../sw/', import.meta.url))
-
 /** What one client build learned, for the summary line and the plugin's `api`. */
 interface BuildResult {
   version: string
@@ -50,8 +47,9 @@ interface BuildResult {
   scriptHashes: string[]
   /** CSP sources of the fallback page's inline styles. */
   styleHashes: string[]
-  /** With `serviceWorker: 'own'`: the gzip size of the script a project's worker imports. */
-  importedSwBytesGzip?: number
+  /** The worker script written: sw.js, or with `serviceWorker: 'own'` the script a project's worker imports. */
+  swFile: string
+  swBytesGzip: number
 }
 
 /** What the plugin tells other plugins and build scripts, as `plugin.api` (Vite's convention). */
@@ -77,7 +75,6 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
 
   if (settings.killSwitch) return [killSwitchPlugin(settings.killSwitch, clientOnly)]
   const ownWorker = settings.serviceWorker === 'own'
-  const serviceWorker = ownWorker ? [] : gatekeeperServiceWorker(() => config)
   let projectWorkers: VitePwaApi[] = []
 
   const gatekeeper: Plugin<VersionGatekeeperApi> = {
@@ -102,7 +99,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     // and vite-plugin-pwa's would fail with an error of its own); after every configResolved, where vite-plugin-pwa
     // resolves its options.
     options() {
-      projectWorkers = projectVitePwaApis(config.plugins, serviceWorker)
+      projectWorkers = projectVitePwaApis(config.plugins)
       report(judgeWorkersAtStart(settings.serviceWorker, config.base, describeWorkers(projectWorkers, false)), config)
     },
 
@@ -183,14 +180,23 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           gracePeriodMs: settings.gracePeriodMs,
         })
         this.emitFile({ type: 'asset', fileName: MANIFEST_FILE, source: serializeManifest(manifest) })
-        result = { version, assets: assets.length, pageBytesGzip, scriptHashes: manifest.csp.scriptSrc, styleHashes: manifest.csp.styleSrc }
 
+        // The worker: the gatekeeper's own sw.js, or the script a project's worker imports with importScripts().
+        const swFile = ownWorker ? IMPORTED_SW_FILE : SW_FILE
+        const worker = readPrebuilt(ownWorker ? PREBUILT.importedWorker : PREBUILT.worker)
+        this.emitFile({ type: 'asset', fileName: swFile, source: worker })
         if (ownWorker) {
-          const imported = readPrebuilt(PREBUILT.importedWorker)
-          this.emitFile({ type: 'asset', fileName: IMPORTED_SW_FILE, source: imported })
-          result.importedSwBytesGzip = gzipSync(imported, { level: 9 }).length
           const importsRegister = [...this.getModuleIds()].some((id) => id.includes('virtual:pwa-register'))
           report(judgeWorkersAtEnd(settings.serviceWorker, describeWorkers(projectWorkers, importsRegister)), config)
+        }
+        result = {
+          version,
+          assets: assets.length,
+          pageBytesGzip,
+          scriptHashes: manifest.csp.scriptSrc,
+          styleHashes: manifest.csp.styleSrc,
+          swFile,
+          swBytesGzip: gzipSync(worker, { level: 9 }).length,
         }
       },
     },
@@ -200,54 +206,19 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     name: 'version-gatekeeper:summary',
     apply: 'build',
     applyToEnvironment: clientOnly,
-    closeBundle: {
-      // After vite-plugin-pwa's closeBundle, which builds sw.js.
-      order: 'post',
-      sequential: true,
-      async handler() {
-        if (!result) return
-        if (ownWorker) {
-          config.logger.info(summaryLine({ ...result, swBytesGzip: result.importedSwBytesGzip, swFile: IMPORTED_SW_FILE }))
-        } else {
-          const swPath = resolve(config.root, config.build.outDir, SW_FILE)
-          const sw = await readFile(swPath).catch(() => undefined)
-          config.logger.info(summaryLine({ ...result, swBytesGzip: sw && gzipSync(sw, { level: 9 }).length }))
-        }
-        config.logger.info(cspLine(result.scriptHashes, result.styleHashes))
-      },
+    // Once the output is written: the lines close Vite's own report of the build.
+    closeBundle() {
+      if (!result) return
+      config.logger.info(summaryLine(result))
+      config.logger.info(cspLine(result.scriptHashes, result.styleHashes))
     },
   }
 
-  return [gatekeeper, ...serviceWorker, summary, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
+  return [gatekeeper, summary, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
 }
 
 /** Every plugin of the gatekeeper applies to the client build only: an SSR build emits nothing. */
 const clientOnly = (environment: { config: { consumer: string } }) => environment.config.consumer === 'client'
-
-/** vite-plugin-pwa (injectManifest) building sw.js from the gatekeeper's own worker, sw/sw.ts. */
-function gatekeeperServiceWorker(config: () => ResolvedConfig): Plugin[] {
-  const plugins = VitePWA({
-    strategies: 'injectManifest',
-    srcDir: SW_SOURCE_DIR,
-    filename: SW_FILE,
-    injectRegister: false, // the runtime registers the worker itself, with updateViaCache: 'none'
-    manifest: false, // not a PWA toolkit: no web app manifest
-    injectManifest: {
-      // The worker learns each deployment's files from deploy-manifest.json at run time, so nothing is injected
-      // and sw.js stays byte-identical across deployments.
-      injectionPoint: undefined,
-      rollupFormat: 'iife',
-    },
-    integration: {
-      // The nested build of sw.js would print its own file table; the summary line already reports sw.js.
-      configureCustomSWViteBuild(inlineConfig) {
-        inlineConfig.logLevel = config().logLevel === 'info' ? 'warn' : config().logLevel
-      },
-    },
-  })
-  for (const plugin of plugins) plugin.applyToEnvironment = clientOnly
-  return plugins
-}
 
 /** What the build knows of the project's own VitePWA() workers; `importsRegister`: a module imports virtual:pwa-register. */
 function describeWorkers(apis: readonly VitePwaApi[], importsRegister: boolean): ProjectWorker[] {

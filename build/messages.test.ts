@@ -3,13 +3,15 @@ import { describeValue, errors, GatekeeperBuildError, summaryLine } from './mess
 
 describe('summaryLine', () => {
   it('says the version, the number of hashed files and what the gatekeeper costs in gzip', () => {
-    expect(summaryLine({ version: 'a1b2c3', assets: 12, pageBytesGzip: 1536, swBytesGzip: 4096 })).toBe(
+    expect(summaryLine({ version: 'a1b2c3', assets: 12, pageBytesGzip: 1536, swBytesGzip: 4096, swFile: 'sw.js' })).toBe(
       'version-gatekeeper: version a1b2c3 · 12 hashed files · +1.50 KB gzip per page · sw.js 4.00 KB gzip',
     )
   })
 
-  it('says when sw.js is missing from the output', () => {
-    expect(summaryLine({ version: 'a1b2c3', assets: 0, pageBytesGzip: 0, swBytesGzip: undefined })).toMatch(/· sw\.js missing$/)
+  it("names the worker file it measured: with serviceWorker 'own', the script a project's worker imports", () => {
+    expect(summaryLine({ version: 'a1b2c3', assets: 0, pageBytesGzip: 0, swBytesGzip: 512, swFile: 'version-gatekeeper-sw.js' })).toMatch(
+      /· version-gatekeeper-sw\.js 0\.50 KB gzip$/,
+    )
   })
 })
 

@@ -95,7 +95,7 @@ export const errors = {
   competingServiceWorker: (base: string) =>
     new GatekeeperBuildError(
       'competing-service-worker',
-      `vite.config has VitePWA() from vite-plugin-pwa, and versionGatekeeper() builds and registers a sw.js of its own: ` +
+      `vite.config has VitePWA() from vite-plugin-pwa, and versionGatekeeper() writes and registers a sw.js of its own: ` +
         `two service workers would compete for the scope ${JSON.stringify(base)} (a browser keeps one per scope; the last ` +
         `registered replaces the other). Keep yours and put the gatekeeper in it: versionGatekeeper({ serviceWorker: 'own' }), ` +
         `then addVersionGatekeeper() from 'version-gatekeeper/sw' at the top of your worker (injectManifest), or ` +
@@ -127,15 +127,13 @@ export function summaryLine(facts: {
   version: string
   assets: number
   pageBytesGzip: number
-  swBytesGzip: number | undefined
+  swBytesGzip: number
   /** The worker file the size is of: sw.js, or the script a project's own worker imports. */
-  swFile?: string
+  swFile: string
 }): string {
-  const swFile = facts.swFile ?? 'sw.js'
-  const sw = facts.swBytesGzip === undefined ? `${swFile} missing` : `${swFile} ${kilobytes(facts.swBytesGzip)} gzip`
   return (
     `version-gatekeeper: version ${facts.version} · ${facts.assets} hashed files · ` +
-    `+${kilobytes(facts.pageBytesGzip)} gzip per page · ${sw}`
+    `+${kilobytes(facts.pageBytesGzip)} gzip per page · ${facts.swFile} ${kilobytes(facts.swBytesGzip)} gzip`
   )
 }
 

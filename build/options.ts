@@ -55,7 +55,7 @@ export interface VersionGatekeeperOptions {
   serviceWorker?: ServiceWorkerChoice
 }
 
-/** Who builds and registers the service worker: the gatekeeper (its sw.js), or the project (its own worker). */
+/** Who writes and registers the service worker: the gatekeeper (its sw.js), or the project (its own worker). */
 export type ServiceWorkerChoice = 'gatekeeper' | 'own'
 export const SERVICE_WORKER_CHOICES: readonly ServiceWorkerChoice[] = ['gatekeeper', 'own']
 
@@ -155,7 +155,7 @@ export function resolveOptions(options: unknown, env: Record<string, string | un
     throw errors.invalidOption(
       'serviceWorker',
       serviceWorker,
-      "'gatekeeper' (the plugin builds and registers sw.js) or 'own' (your worker adds the gatekeeper, and you register it)",
+      "'gatekeeper' (the plugin writes and registers sw.js) or 'own' (your worker adds the gatekeeper, and you register it)",
       "serviceWorker: 'own'",
     )
   }

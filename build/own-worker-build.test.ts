@@ -40,7 +40,7 @@ afterAll(async () => {
   await Promise.all(temporary.map((dir) => rm(dir, { recursive: true, force: true })))
 })
 
-describe('vite build with VitePWA() and versionGatekeeper() building its own sw.js', () => {
+describe('vite build with VitePWA() and versionGatekeeper() writing its own sw.js', () => {
   it('fails: two service workers would compete for one scope; the message names the way out', async () => {
     const error = await failure([versionGatekeeper(), VitePWA({ manifest: false })])
     expect(error.code).toBe('competing-service-worker')

@@ -11,6 +11,8 @@ export const PREBUILT = {
   inlineRuntime: new URL('../app-runtime/inline.min.js', import.meta.url),
   /** The dev server's runtime, an ES module that exports `startDevRuntime` (build/dev-server.ts). */
   devRuntime: new URL('../app-runtime/dev.min.js', import.meta.url),
+  /** The gatekeeper's service worker (sw/sw.ts), written as sw.js by every build: it holds no deployment of its own. */
+  worker: new URL('../sw/sw.min.js', import.meta.url),
   /** The worker that removes the gatekeeper: a kill-switch build's sw.js, and the dev server's answer at sw.js. */
   killSwitch: new URL('../sw/kill-switch.min.js', import.meta.url),
   /** The gatekeeper for `importScripts()` in a project's generated worker (`serviceWorker: 'own'`). */

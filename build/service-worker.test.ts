@@ -6,7 +6,7 @@ const worker = (facts: Partial<ProjectWorker> = {}): ProjectWorker => ({ disable
 const codeOf = (verdict: ReturnType<typeof judgeWorkersAtStart>) => (verdict && 'error' in verdict ? verdict.error.code : verdict)
 
 describe('judgeWorkersAtStart', () => {
-  it("fails when the gatekeeper builds its sw.js and the project has a VitePWA() of its own: two workers for one scope", () => {
+  it("fails when the gatekeeper writes its sw.js and the project has a VitePWA() of its own: two workers for one scope", () => {
     const verdict = judgeWorkersAtStart('gatekeeper', '/', [worker()])
     expect(codeOf(verdict)).toBe('competing-service-worker')
     const message = verdict && 'error' in verdict ? verdict.error.message : ''
@@ -42,10 +42,10 @@ describe('judgeWorkersAtEnd', () => {
 })
 
 describe('projectVitePwaApis', () => {
-  it("finds the main plugin of every VitePWA() but the gatekeeper's own", () => {
-    const ours: Plugin = { name: 'vite-plugin-pwa', api: { disabled: false } }
-    const theirs: Plugin = { name: 'vite-plugin-pwa', api: { disabled: true } }
+  it('finds the main plugin of every VitePWA(), and no other plugin of vite-plugin-pwa', () => {
+    const first: Plugin = { name: 'vite-plugin-pwa', api: { disabled: false } }
+    const second: Plugin = { name: 'vite-plugin-pwa', api: { disabled: true } }
     const others: Plugin[] = [{ name: 'vite-plugin-pwa:build' }, { name: 'vite:css' }]
-    expect(projectVitePwaApis([ours, ...others, theirs], [ours])).toEqual([{ disabled: true }])
+    expect(projectVitePwaApis([first, ...others, second])).toEqual([{ disabled: false }, { disabled: true }])
   })
 })

@@ -21,7 +21,7 @@ export interface VitePwaApi {
   registerSWData?(): { scope: string; inlinePath: string } | undefined
 }
 
-/** What the build saw of one `VitePWA()` the project configured (not the one the gatekeeper composes). */
+/** What the build saw of one `VitePWA()` the project configured. */
 export interface ProjectWorker {
   disabled: boolean
   /** Its pages register it: vite-plugin-pwa's injected registration, or a module imports `virtual:pwa-register`. */
@@ -30,10 +30,10 @@ export interface ProjectWorker {
   scope: string | undefined
 }
 
-/** The `api` of every `VitePWA()` in `plugins` that is not among `ours`. */
-export function projectVitePwaApis(plugins: readonly Plugin[], ours: readonly Plugin[]): VitePwaApi[] {
+/** The `api` of every `VitePWA()` in `plugins`: the project's own workers (the gatekeeper composes none). */
+export function projectVitePwaApis(plugins: readonly Plugin[]): VitePwaApi[] {
   return plugins
-    .filter((plugin) => plugin.name === VITE_PWA_PLUGIN && !ours.includes(plugin))
+    .filter((plugin) => plugin.name === VITE_PWA_PLUGIN)
     .map((plugin) => (plugin.api ?? {}) as VitePwaApi)
 }
 

@@ -3,12 +3,12 @@
  * (the default, Vite 8), `vite6` or `vite7` (npm aliases of Vite 6 and 7). `npm run test:vite-matrix` runs the
  * tests once with each (scripts/vite-matrix.mjs).
  *
- * Another major is not just another `import`: the plugin composes vite-plugin-pwa, which builds sw.js with the
- * `vite` it resolves itself, and the fixture app's vite.config.ts imports `vite` and `version-gatekeeper/vite`
- * by name. So for an alias the tests run in a workspace (.tmp/vite-matrix/<name>-<key>/) where `vite` is that
- * alias: a copy of the package (package.json and dist/) and of vite-plugin-pwa in its node_modules, beside a link
- * `vite` to the alias, and copies of the fixture apps (the build test checks that chain). Everything else resolves from the repository's
- * node_modules above it.
+ * Another major is not just another `import`: the fixture app's vite.config.ts imports `vite`,
+ * `version-gatekeeper/vite` and vite-plugin-pwa (for the variants with a worker of the project's own, which
+ * vite-plugin-pwa builds with the `vite` it resolves itself) by name. So for an alias the tests run in a workspace
+ * (.tmp/vite-matrix/<name>-<key>/) where `vite` is that alias: a copy of the package (package.json and dist/) and
+ * of vite-plugin-pwa in its node_modules, beside a link `vite` to the alias, and copies of the fixture apps.
+ * Everything else resolves from the repository's node_modules above it.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -71,8 +71,7 @@ function prepareWorkspace(packageName: string): string {
   mkdirSync(parent, { recursive: true })
   const draft = mkdtempSync(join(parent, `${packageName}-draft-`))
   // A package of its own: Node resolves a package's own name (version-gatekeeper) to the nearest package.json that
-  // has it before it looks in node_modules, and without this one that is the repository's, whose vite-plugin-pwa
-  // resolves Vite 8.
+  // has it before it looks in node_modules, and without this one that is the repository's, on Vite 8.
   writeFileSync(join(draft, 'package.json'), JSON.stringify({ name: `vite-matrix-${packageName}`, private: true, type: 'module' }))
   const modules = join(draft, 'node_modules')
   mkdirSync(modules)
