@@ -2,6 +2,7 @@
  * Turns one run's measurements into the printed tables, bench/RESULTS.md and the README's headline table. Every
  * figure the targets judge is a count or a ratio of two columns of the same run; absolute times sit beside.
  */
+import { TARGETS } from '../scripts/sizes.mjs'
 import { ALTERNATIVES, ALTERNATIVE_LABELS, type Alternative } from './app.js'
 import type { BuildTimes } from './measure-build.js'
 import type { CheckCount, ChunkTimes, DeployTimes, HourlyCounts, RequestCounts } from './measure.js'
@@ -123,8 +124,8 @@ export function targets(results: BenchResults): Target[] {
   const times = (value: number) => formatRatio(value)
   const warm = chunks.gatekeeper && chunks.plain ? ratio(median(chunks.gatekeeper.warm), median(chunks.plain.warm)) : undefined
   return [
-    { name: 'Page bytes, gzip', value: sizes.gatekeeper.pageGzip, limit: 1536, format: bytes },
-    { name: 'sw.js, gzip', value: sizes.gatekeeper.swGzip, limit: 5120, format: bytes },
+    { name: 'Page bytes, gzip', value: sizes.gatekeeper.pageGzip, limit: TARGETS.pageGzip, format: bytes },
+    { name: 'sw.js, gzip', value: sizes.gatekeeper.swGzip, limit: TARGETS.swGzip, format: bytes },
     { name: 'Origin requests per client-side navigation (50, no deploy)', value: requests.gatekeeper.navigations50 / 50, limit: 0, format: String },
     { name: 'Requests per browser per check (10 tabs)', value: gatekeeperCheck.requests, limit: 1, format: String },
     { name: 'Detection p95, 10 tabs', value: deploys.detection.length ? percentile(deploys.detection, 95) : undefined, limit: 50, format: formatMs },

@@ -1,12 +1,13 @@
-// `npm run sizes`: builds the e2e fixture app with the plugin from dist/ and checks the bytes every visitor pays
-// against their budgets: the inline script the plugin puts into index.html (runtime and bootstrap, configured for that
-// page) and sw.js, gzip at level 9. Prints brotli beside. Exits 1 when a size is over its budget.
+// `npm run sizes`: builds the e2e fixture app with the plugin from dist/ and checks the bytes every visitor pays:
+// the inline script the plugin puts into index.html (runtime and bootstrap, configured for that page) and sw.js, gzip
+// at level 9, against their ceilings (CI fails above one) and issue 7's targets (reported). Prints brotli beside.
+// Exits 1 when a size is over its ceiling. `--report <file>` also writes the counts for scripts/test.mjs's last line.
 // The build is reproducible (SOURCE_DATE_EPOCH fixes builtAt), so the same commit always prints the same bytes.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BUDGETS, budgetReport, compressedSizes, formatBytes, gatekeeperScript } from './sizes.mjs'
+import { budgetReport, CEILINGS, compressedSizes, formatBytes, gatekeeperScript, TARGETS } from './sizes.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const appDir = join(root, 'e2e/fixtures/history-app')
@@ -25,12 +26,18 @@ execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'bu
 
 const page = compressedSizes(gatekeeperScript(readFileSync(join(outDir, 'index.html'), 'utf8')))
 const sw = compressedSizes(readFileSync(join(outDir, 'sw.js')))
-const { lines, withinBudget } = budgetReport([
-  { label: 'page: inline runtime + bootstrap, gzip', bytes: page.gzip, budget: BUDGETS.pageGzip },
-  { label: 'sw.js, gzip', bytes: sw.gzip, budget: BUDGETS.swGzip },
-])
+const checks = [
+  { label: 'page: inline runtime + bootstrap, gzip', bytes: page.gzip, ceiling: CEILINGS.pageGzip, target: TARGETS.pageGzip },
+  { label: 'sw.js, gzip', bytes: sw.gzip, ceiling: CEILINGS.swGzip, target: TARGETS.swGzip },
+]
+const { lines, withinCeilings } = budgetReport(checks)
 console.log(`sizes of e2e/fixtures/history-app built with dist/ (gzip -9; brotli beside, not budgeted)`)
 for (const line of lines) console.log(`  ${line}`)
 console.log(`  page brotli ${formatBytes(page.brotli)}, raw ${formatBytes(page.raw)}; sw.js brotli ${formatBytes(sw.brotli)}, raw ${formatBytes(sw.raw)}`)
-console.log(withinBudget ? 'sizes: within budget' : 'sizes: over budget')
-process.exit(withinBudget ? 0 : 1)
+console.log(withinCeilings ? 'sizes: within their ceilings' : 'sizes: over a ceiling (scripts/sizes.mjs CEILINGS)')
+const reportFile = process.argv.includes('--report') ? process.argv[process.argv.indexOf('--report') + 1] : undefined
+if (reportFile !== undefined) {
+  const passed = checks.filter((check) => check.bytes <= check.ceiling).length
+  writeFileSync(reportFile, JSON.stringify({ passed, failed: checks.length - passed, checks }, null, 2))
+}
+process.exit(withinCeilings ? 0 : 1)

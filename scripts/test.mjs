@@ -1,4 +1,4 @@
-// Runs every test the way CI does: build the package, type-check, unit tests (vitest), end-to-end tests
+// Runs every test the way CI does: build the package, check its sizes, type-check, unit tests (vitest), end-to-end tests
 // (Playwright), on a full run the Vite-dependent tests on Vite 6 and 7 too (scripts/vite-matrix.mjs), then one plain
 // line "N passed, N failed" counted from all reports. Arguments go to Playwright and make a partial run: no Vite 6/7
 // step (GATEKEEPER_VITE_MATRIX=1 adds it back, =0 leaves it out of a full run) and no README support table
@@ -18,6 +18,8 @@ const needsDisplay = !process.env.DISPLAY && runsWebKit(e2eArgs)
 
 const steps = [
   { name: 'build', command: ['npm', 'run', 'build'] },
+  // The bytes every visitor pays, against their ceilings (scripts/sizes.mjs): a size over one fails the run.
+  { name: 'sizes', command: ['node', 'scripts/check-sizes.mjs', '--report', `${RESULTS}/sizes.json`], report: `${RESULTS}/sizes.json`, count: countSizes },
   { name: 'typecheck', command: ['npm', 'run', 'typecheck'] },
   { name: 'unit', command: ['npx', 'vitest', 'run'], report: `${RESULTS}/unit.json`, count: countVitest },
   { name: 'e2e', command: needsDisplay ? ['xvfb-run', '-a', ...e2eCommand] : e2eCommand, report: `${RESULTS}/e2e.json`, count: countPlaywright },
@@ -67,4 +69,9 @@ function runsWebKit(args) {
 
 function countMatrix(summary) {
   return { passed: summary.passed, failed: summary.failed }
+}
+
+/** scripts/check-sizes.mjs's report: each size within its ceiling passed. */
+function countSizes(report) {
+  return { passed: report.passed, failed: report.failed }
 }
