@@ -8,9 +8,7 @@ export interface RuntimeConfig {
   base: string
   /** The least time between two checks for a new deployment that a navigating tab asks for. */
   checkIntervalMs: number
-  /** Absolute paths of the module scripts the page starts the app with. */
-  entry: string[]
-  /** How long the entry scripts may take to run before they count as failed. */
+  /** How long the entry scripts (the page's module scripts with a `src`) may take to run before they count as failed. */
   entryTimeoutMs: number
   /** This deployment's fallback page in the default locale, e.g. `/fallback.3e930377.en.html`. */
   fallback: string

@@ -17,7 +17,6 @@ const config: RuntimeConfig = {
   tab: v1,
   base: '/shop/',
   checkIntervalMs: CHECK_INTERVAL_MS,
-  entry: ['/shop/assets/index-v1.js'],
   // Far beyond any clock a test advances: the entry watch never gives up here.
   entryTimeoutMs: 60 * 60_000,
   fallback: '/shop/fallback.v1.en.html',

@@ -155,7 +155,6 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
             ...gatekeeperSettings,
-            entry: entryScripts(file.source),
             fallback: defaultPage,
             ...(ownWorker ? { register: false as const } : {}),
           }
@@ -279,11 +278,6 @@ function emittedFiles(bundle: OutputBundle): EmittedFile[] {
     fileName: file.fileName,
     content: file.type === 'chunk' ? file.code : file.source,
   }))
-}
-
-/** The module scripts an HTML page starts the app with, as their `src` attributes read: what the entry watch looks for. */
-function entryScripts(html: string): string[] {
-  return [...html.matchAll(/<script\b[^>]*\btype=["']?module["']?[^>]*\bsrc=["']?([^"' >]+)/gi)].map((match) => match[1]!)
 }
 
 /** What index.html loads at start-up: entry chunks, their static imports, and the CSS they import. */
