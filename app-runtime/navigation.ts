@@ -4,7 +4,7 @@
  */
 
 /** The part of a URL a router renders: path and query. The hash only scrolls within the page. */
-export function routeOf(url: { pathname: string; search: string }): string {
+export function routeOf(url: Route): string {
   return url.pathname + url.search
 }
 
@@ -28,8 +28,11 @@ export interface Link {
   hasAttribute(name: string): boolean
 }
 
+/** What the decisions read of a URL: `location` or a URL has it. */
+export type Route = { pathname: string; search: string }
+
 /** Where the page is: `location` or a URL. */
-export type Here = { origin: string; pathname: string; search: string }
+export type Here = Route & { origin: string }
 
 /**
  * Where a click will take this tab, or undefined when it is not a same-tab, same-origin navigation to another
@@ -51,11 +54,11 @@ export function clickDestination(click: Click, link: Link | undefined, here: Her
 }
 
 /**
- * Whether `history.pushState` or `replaceState` from `here` to `to` is a navigation. A push to another path or
- * query is; a hash-only change is not; a replace that keeps the path is not (routers replace the entry to store
- * scroll positions or to mirror a filter in the query, and that must never reload the page).
+ * Whether the URL of the document moving from `from` to `to` (a `history.pushState`, a `replaceState` when `replace`,
+ * or back and forward) is a navigation. A move to another path or query is; a hash-only move is not; a replace that
+ * keeps the path is not (routers replace the entry to store scroll positions or to mirror a filter in the query, and
+ * that must never reload the page).
  */
-export function isHistoryNavigation(method: 'pushState' | 'replaceState', here: Here, to: URL): boolean {
-  if (to.origin !== here.origin) return false
-  return method === 'pushState' ? routeOf(to) !== routeOf(here) : to.pathname !== here.pathname
+export function isRouteChange(from: Route, to: Route, replace: boolean): boolean {
+  return replace ? to.pathname !== from.pathname : routeOf(to) !== routeOf(from)
 }

@@ -84,15 +84,20 @@ function tab({
     replace: (url: string) => void calls.push(`replace ${url}`),
     reload: () => void calls.push('reload'),
   }
-  // The app's own history: it moves the URL, as the browser's does.
+  // The app's own history: it moves the URL, as the browser's does, and refuses another origin as the browser does.
+  const move = (url: string | URL | null | undefined) => {
+    const to = url == null ? here : new URL(url, here)
+    if (to.origin !== here.origin) throw new DOMException('cannot be created in a document with another origin', 'SecurityError')
+    here = to
+  }
   const history = {
     pushState(_: unknown, __: string, url?: string | URL | null) {
       calls.push(`pushState ${url}`)
-      if (url != null) here = new URL(url, here)
+      move(url)
     },
     replaceState(_: unknown, __: string, url?: string | URL | null) {
       calls.push(`replaceState ${url}`)
-      if (url != null) here = new URL(url, here)
+      move(url)
     },
   }
   const posted: unknown[] = []
@@ -290,6 +295,38 @@ describe('a document load the runtime starts', () => {
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual(['freeze', 'reload'])
     expect(router).not.toHaveBeenCalled()
+  })
+
+  it('once armed, a push the browser refuses (another origin) moves nothing and loads nothing; the next navigation does', () => {
+    const browser = tab()
+    browser.hear(v2)
+    expect(() => history.pushState(null, '', 'https://other.test/shop/orders')).toThrow(DOMException)
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState https://other.test/shop/orders'])
+    history.pushState(null, '', '/shop/orders')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState https://other.test/shop/orders', 'pushState /shop/orders', 'freeze', 'reload'])
+  })
+
+  it('once armed, a push or a replace that keeps the route (state, a hash, a mirrored filter) loads nothing', () => {
+    const browser = tab()
+    browser.hear(v2)
+    history.pushState({ scroll: 1 }, '')
+    history.pushState(null, '', '#total')
+    history.replaceState(null, '', '/shop/cart?sort=price')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState undefined', 'pushState #total', 'replaceState /shop/cart?sort=price'])
+  })
+
+  it('once armed, back or forward within the same route (a hash) is left to the router', () => {
+    const browser = tab()
+    const router = vi.fn()
+    browser.hear(v2)
+    browser.listen('popstate', router)
+    browser.traverse('/shop/cart#total')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual([])
+    expect(router).toHaveBeenCalledTimes(1)
   })
 
   it('with the Navigation API, back or forward to another route when not armed is left to the router', () => {

@@ -11,7 +11,7 @@ import { HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './c
 import { watchEntry } from './entry-watch.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { openLoopGuard } from './loop-guard.js'
-import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
+import { clickDestination, isRouteChange, routeOf } from './navigation.js'
 
 /**
  * A tab that became visible asks for an answer at most this old: tabs restored together (a window brought back)
@@ -100,7 +100,6 @@ export function startRuntime(config: RuntimeConfig): void {
   // Every navigation the user starts: remembered as the destination a failing chunk should lead to, turned into a
   // full document load when armed, and otherwise an occasion to ask for a check now and then.
   let intent: { url: URL; at: number } | undefined
-  let here = routeOf(location)
   // A tab the runtime sends away stops listening first, not at pagehide: the worker's news of a deployment races
   // the very load it causes. Firefox evicts a page from its back/forward cache for a message that was on its way
   // when close() ran (BroadcastChannel::MessageReceived checks the window before the closed state:
@@ -169,27 +168,30 @@ export function startRuntime(config: RuntimeConfig): void {
     true,
   )
 
+  // Every move of the URL within the document: the app's pushState and replaceState, and back and forward (popstate,
+  // where the URL has already moved). `here` is where the document was before the move.
+  let here = new URL(location.href)
+  const moved = (replace: boolean) => {
+    const from = here
+    here = new URL(location.href)
+    return isRouteChange(from, here, replace) && leaves(here)
+  }
+
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method]
     history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const url = args[2]
-      const to = url == null ? undefined : new URL(url, location.href)
-      const leaving = !!to && isHistoryNavigation(method, location, to) && leaves(to)
       original.apply(this, args)
-      here = routeOf(location)
       // The URL moves as the router asked, and then the document reloads it: a router that reloads the page by itself
       // when a chunk is missing (TanStack Router's lazyRouteComponent, once the push has started a load of the route
       // from the old build) then reloads the destination too, not the page the tab leaves.
-      if (leaving) load(() => location.reload())
+      if (moved(method === 'replaceState')) load(() => location.reload())
     }
   }
 
-  // Back and forward between entries of this document. The URL has already changed; a hash-only move is not a
-  // navigation. Registered before the app's listeners, so when the tab leaves no router renders the old route.
+  // Back and forward between entries of this document. Registered before the app's listeners, so when the tab leaves
+  // no router renders the old route.
   addEventListener('popstate', (event) => {
-    if (routeOf(location) === here) return
-    here = routeOf(location)
-    if (leaves(new URL(location.href))) {
+    if (moved(false)) {
       event.stopImmediatePropagation()
       load(() => location.reload())
     }
@@ -209,7 +211,7 @@ export function startRuntime(config: RuntimeConfig): void {
     if (armed() && !hashChange) event.stopImmediatePropagation()
   })
   navigation?.addEventListener('navigatesuccess', () => {
-    if (!traversing) here = routeOf(location)
+    if (!traversing) here = new URL(location.href)
   })
 
   // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here, before the
