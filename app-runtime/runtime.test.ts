@@ -4,6 +4,7 @@ import type { VersionStamp } from '../manifest/manifest.js'
 import type { RuntimeConfig } from './config.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { LEAVE_RECORD_KEY } from './loop-guard.js'
+import { routeOf } from './navigation.js'
 import { CHANNEL_SETTLE_MS, startRuntime } from './runtime.js'
 
 /** What the page did, in order: the view frozen, the loads started, the app's own history calls. */
@@ -84,20 +85,26 @@ function tab({
     replace: (url: string) => void calls.push(`replace ${url}`),
     reload: () => void calls.push('reload'),
   }
-  // The app's own history: it moves the URL, as the browser's does, and refuses another origin as the browser does.
-  const move = (url: string | URL | null | undefined) => {
+  // The Navigation API, where the browser has one: its events, in the order Chromium 156 and Firefox 153 fire them.
+  const navigation = navigationApi ? new EventTarget() : undefined
+  const navigate = (navigationType: string, to: URL) =>
+    navigation?.dispatchEvent(Object.assign(new Event('navigate'), { navigationType, hashChange: routeOf(to) === routeOf(here) && to.hash !== here.hash }))
+  // The app's own history: it moves the URL, as the browser's does (navigate first, where there is the Navigation
+  // API), and refuses another origin as the browser does.
+  const move = (url: string | URL | null | undefined, navigationType: string) => {
     const to = url == null ? here : new URL(url, here)
     if (to.origin !== here.origin) throw new DOMException('cannot be created in a document with another origin', 'SecurityError')
+    navigate(navigationType, to)
     here = to
   }
   const history = {
     pushState(_: unknown, __: string, url?: string | URL | null) {
       calls.push(`pushState ${url}`)
-      move(url)
+      move(url, 'push')
     },
     replaceState(_: unknown, __: string, url?: string | URL | null) {
       calls.push(`replaceState ${url}`)
-      move(url)
+      move(url, 'replace')
     },
   }
   const posted: unknown[] = []
@@ -107,8 +114,6 @@ function tab({
   })
   const registered: { script: string; options: RegistrationOptions }[] = []
   const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
-  // The Navigation API, where the browser has one: its events, in the order Chromium 156 and Firefox 153 fire them.
-  const navigation = navigationApi ? new EventTarget() : undefined
   vi.stubGlobal('window', { navigation })
   vi.stubGlobal('document', doc)
   vi.stubGlobal('location', location)
@@ -149,10 +154,18 @@ function tab({
      * navigate comes first and navigatesuccess before popstate (measured in Chromium 156 and Firefox 153).
      */
     traverse(url: string) {
-      navigation?.dispatchEvent(Object.assign(new Event('navigate'), { navigationType: 'traverse', hashChange: false }))
-      here = new URL(url, here)
+      const to = new URL(url, here)
+      navigate('traverse', to)
+      here = to
       navigation?.dispatchEvent(new Event('navigatesuccess'))
       win.dispatchEvent(new Event('popstate'))
+    },
+    /** A router on the Navigation API intercepts a navigation to `url`: the URL moves without pushState. */
+    routerNavigates(url: string) {
+      const to = new URL(url, here)
+      navigate('push', to)
+      here = to
+      navigation?.dispatchEvent(new Event('navigatesuccess'))
     },
     /** Vite's preload helper reports a chunk that failed. */
     chunkFails: () => win.dispatchEvent(new Event('vite:preloadError')),
@@ -327,6 +340,25 @@ describe('a document load the runtime starts', () => {
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual([])
     expect(router).toHaveBeenCalledTimes(1)
+  })
+
+  it('with the Navigation API, once armed, back to where a router moved the URL without pushState reloads it', () => {
+    const browser = tab({ navigationApi: true })
+    browser.routerNavigates('/shop/orders')
+    browser.hear(v2)
+    browser.traverse('/shop/cart')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['freeze', 'reload'])
+    expect(location.href).toBe('https://app.test/shop/cart')
+  })
+
+  it('with the Navigation API, once armed, a push to another route moves the URL, freezes the view and reloads the destination', () => {
+    const browser = tab({ navigationApi: true })
+    browser.hear(v2)
+    history.pushState(null, '', '/shop/orders')
+    history.pushState(null, '', '/shop/invoices')
+    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
+    expect(calls).toEqual(['pushState /shop/orders', 'freeze', 'pushState /shop/invoices', 'reload'])
   })
 
   it('with the Navigation API, back or forward to another route when not armed is left to the router', () => {

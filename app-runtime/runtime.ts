@@ -200,18 +200,13 @@ export function startRuntime(config: RuntimeConfig): void {
   // Routers built on the Navigation API intercept navigations to keep them in the document. While armed, this
   // listener (the first registered) keeps them from doing so, so the navigation stays a document load. Hash
   // changes stay theirs; for downloads and other origins, which no router can intercept, stopping is harmless.
-  // A router on the Navigation API moves the URL without pushState: `here` follows at navigatesuccess. Not for back
-  // and forward: browsers fire navigatesuccess before popstate there (Chromium 156, Firefox 153), and popstate must
-  // still see the move, or an armed tab's back button stays in the old document.
-  const navigation = (window as { navigation?: EventTarget }).navigation
-  let traversing = false
-  navigation?.addEventListener('navigate', (event) => {
-    const { hashChange, navigationType } = event as Event & { hashChange: boolean; navigationType: string }
-    traversing = navigationType === 'traverse'
-    if (armed() && !hashChange) event.stopImmediatePropagation()
-  })
-  navigation?.addEventListener('navigatesuccess', () => {
-    if (!traversing) here = new URL(location.href)
+  // A router on the Navigation API moves the URL without pushState: `here` is where navigate finds the document,
+  // since navigate comes before every move of the URL (pushState, replaceState, an intercepted navigation, a hash,
+  // back and forward: Chromium 156, Firefox 153). Not at navigatesuccess: for back and forward it comes before
+  // popstate, which must still see the move, or an armed tab's back button stays in the old document.
+  ;(window as { navigation?: EventTarget }).navigation?.addEventListener('navigate', (event) => {
+    here = new URL(location.href)
+    if (armed() && !(event as Event & { hashChange: boolean }).hashChange) event.stopImmediatePropagation()
   })
 
   // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here, before the
