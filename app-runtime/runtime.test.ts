@@ -36,12 +36,22 @@ class FakeChannel {
   }
 }
 
-/** The anchor class the runtime's click listener looks for. */
-class FakeAnchor {
+/** An element in the path of a click, matching selectors by tag name as the DOM does: `a`, `area`, `span`… */
+class FakeElement {
+  constructor(readonly tagName: string) {}
+  matches(selectors: string) {
+    return selectors.split(',').includes(this.tagName)
+  }
+}
+
+/** A link, as the click listener reads it. */
+class FakeAnchor extends FakeElement {
   constructor(
     readonly href: string,
     readonly target = '',
-  ) {}
+  ) {
+    super('a')
+  }
   hasAttribute() {
     return false
   }
@@ -63,7 +73,7 @@ function tab({
   FakeChannel.opened = []
   vi.mocked(freezeView).mockClear()
   const win = new EventTarget()
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' })
+  const doc = Object.assign(new EventTarget(), { hidden: false })
   let here = new URL('https://app.test/shop/cart')
   const location = {
     get href() {
@@ -122,8 +132,6 @@ function tab({
   vi.stubGlobal('sessionStorage', { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) })
   vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
   vi.stubGlobal('BroadcastChannel', FakeChannel)
-  vi.stubGlobal('HTMLAnchorElement', FakeAnchor)
-  vi.stubGlobal('HTMLAreaElement', class {})
   startRuntime(register === false ? { ...config, register } : config)
   return {
     posted,
@@ -143,11 +151,15 @@ function tab({
       for (const channel of open) channel.onmessage?.({ data: news })
       return open.length > 0
     },
-    /** The user clicks a plain link to `href`; nothing else handles the click here. */
-    click(href: string) {
+    /**
+     * The user clicks a plain link to `href` (on the text inside it, in a shadow root when `path` says so: what
+     * the click's composed path holds from its target up); nothing else handles the click here.
+     */
+    click(href: string, path: (link: FakeAnchor) => object[] = (link) => [link]) {
       const event = Object.assign(new Event('click'), { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false })
-      event.composedPath = () => [new FakeAnchor(href) as unknown as EventTarget]
+      event.composedPath = () => [...path(new FakeAnchor(href)), doc, win] as EventTarget[]
       win.dispatchEvent(event)
+      return event
     },
     /**
      * Back or forward to `url` within the document: the URL changes, then popstate. With the Navigation API,
@@ -369,6 +381,32 @@ describe('a document load the runtime starts', () => {
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
     expect(calls).toEqual([])
     expect(router).toHaveBeenCalledTimes(1)
+  })
+
+  it('once armed, a click on what a link holds, in a shadow root, is the link\'s: the router never hears it', () => {
+    const browser = tab()
+    browser.hear(v2)
+    const shadowHost = new FakeElement('product-card')
+    const event = browser.click('https://app.test/shop/orders', (link) => [new FakeElement('span'), link, { host: shadowHost }, shadowHost])
+    expect(event.cancelBubble, 'propagation stopped').toBe(true)
+    expect(browser.announce(v2), 'the tab left: the channel is closed').toBe(false)
+  })
+
+  it('a click in a link of another kind than a or area (an SVG <a> reads its target as an object) is left to the app', () => {
+    const browser = tab()
+    browser.hear(v2)
+    const svgLink = Object.assign(new FakeElement('a'), { href: { baseVal: '/shop/orders' }, target: { baseVal: '' }, hasAttribute: () => false })
+    const event = browser.click('https://app.test/shop/orders', () => [svgLink])
+    expect(event.cancelBubble).toBe(false)
+    expect(browser.announce(v2)).toBe(true)
+  })
+
+  it('a click outside any link is left to the app', () => {
+    const browser = tab()
+    browser.hear(v2)
+    const event = browser.click('https://app.test/shop/orders', () => [new FakeElement('button')])
+    expect(event.cancelBubble).toBe(false)
+    expect(browser.announce(v2)).toBe(true)
   })
 
   it('once armed, a link click is left to the browser: no freeze, the browser keeps the old page until the new one paints', () => {

@@ -55,18 +55,21 @@ export function startRuntime(config: RuntimeConfig): void {
     if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
   }
   // The channel is closed while the page may sit in the back/forward cache, where a message evicts it (Chrome's
-  // notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
+  // notRestoredReasons say "broadcastchannel-message"), and while the tab leaves (see `depart`).
   let channel: BroadcastChannel | undefined
-  const listen = () => {
-    if (channel) return
-    channel = new BroadcastChannel(channelName(base))
+  let leaving = false
+  // The tab stays in this document: it started, it is back from the back/forward cache, or a load the runtime
+  // started never replaced it. It listens, and it may leave.
+  const stay = () => {
+    leaving = false
+    channel ??= new BroadcastChannel(channelName(base))
     channel.onmessage = hear
   }
   const deafen = () => {
     channel?.close()
     channel = undefined
   }
-  listen()
+  stay()
   addEventListener('pagehide', (event) => event.persisted && deafen())
   container.addEventListener('message', hear)
 
@@ -87,12 +90,10 @@ export function startRuntime(config: RuntimeConfig): void {
   check(checkIntervalMs)
   // Messages are not kept for tabs that were not listening: a tab back from the background or from the
   // back/forward cache asks again.
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && check(VISIBLE_CHECK_MAX_AGE_MS))
+  document.addEventListener('visibilitychange', () => !document.hidden && check(VISIBLE_CHECK_MAX_AGE_MS))
   addEventListener('pageshow', (event) => {
     if (event.persisted) {
-      // Back from the back/forward cache after a load the runtime started: the tab may leave again.
-      leaving = false
-      listen()
+      stay()
       check(VISIBLE_CHECK_MAX_AGE_MS)
     }
   })
@@ -107,15 +108,11 @@ export function startRuntime(config: RuntimeConfig): void {
   // starts CHANNEL_SETTLE_MS after close(), while the document is still current to drop such a message (a restore
   // into that page failed 4 times in 24 without the pause, 0 in 24 with it, in e2e/successive-deploys.spec.ts).
   // The view is frozen meanwhile. Should the load never replace the document (a download, a 204, a Stop), the tab
-  // listens again.
-  let leaving = false
+  // stays.
   const depart = () => {
     leaving = true
     deafen()
-    setTimeout(() => {
-      leaving = false
-      listen()
-    }, FROZEN_MS)
+    setTimeout(stay, FROZEN_MS)
   }
   // A document load the runtime starts itself, once: the view freezes as a link click would leave it.
   const load = (start: () => void) => {
@@ -156,7 +153,7 @@ export function startRuntime(config: RuntimeConfig): void {
     'click',
     (event) => {
       // The path, not the target: a link inside a shadow root is retargeted to its host by the time it reaches here.
-      const link = event.composedPath().find((node) => node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement)
+      const link = event.composedPath().find((node) => (node as Element).matches?.('a,area'))
       const to = clickDestination(event, link as HTMLAnchorElement | undefined, location)
       if (to && leaves(to)) {
         // The browser follows the link at once (no pause here, as in `load`): the news that armed the tab is in,
