@@ -3,12 +3,26 @@ import { clickDestination, isRouteChange, routeOf, type Click, type Here, type L
 
 const here = new URL('https://app.test/shop/cart?sort=price')
 const leftClick: Click = { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false }
-/** An anchor as the DOM shows it: `href` resolved ('' without the attribute), `target` '' when absent. */
-const link = (href: string, attributes: { target?: string; download?: string } = {}): Link => ({
-  href,
-  target: attributes.target ?? '',
-  hasAttribute: (name) => Object.hasOwn(attributes, name),
-})
+/**
+ * An anchor as the DOM shows it: `href` resolved ('' without the attribute), its parts '' when it does not parse,
+ * `target` '' when absent.
+ */
+const link = (href: string, attributes: { target?: string; download?: string } = {}): Link => {
+  let url: URL | undefined
+  try {
+    url = new URL(href)
+  } catch {
+    // The DOM's url is null: href reads as the attribute, every part as ''.
+  }
+  return {
+    href,
+    origin: url?.origin ?? '',
+    pathname: url?.pathname ?? '',
+    search: url?.search ?? '',
+    target: attributes.target ?? '',
+    hasAttribute: (name) => Object.hasOwn(attributes, name),
+  }
+}
 
 describe('clickDestination', () => {
   it('a plain left click on a same-origin link goes to that URL', () => {

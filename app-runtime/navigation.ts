@@ -20,9 +20,12 @@ export interface Click {
   altKey: boolean
 }
 
-/** What the decision reads from a link: an `HTMLAnchorElement` or `HTMLAreaElement` has it. */
-export interface Link {
-  /** The resolved URL (the DOM resolves the attribute against the document's base). */
+/**
+ * What the decision reads from a link: an `HTMLAnchorElement` or `HTMLAreaElement` has it. The DOM resolves the
+ * link's URL against the document's base and gives its parts (HTMLHyperlinkElementUtils); without an href, or with
+ * one that does not parse, `origin` and `pathname` are ''.
+ */
+export interface Link extends Here {
   href: string
   target: string
   hasAttribute(name: string): boolean
@@ -43,14 +46,8 @@ export type Here = Route & { origin: string }
 export function clickDestination(click: Click, link: Link | undefined, here: Here): URL | undefined {
   if (!link || click.button || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) return
   if (link.hasAttribute('download') || (link.target && link.target !== '_self')) return
-  let to: URL
-  try {
-    to = new URL(link.href)
-  } catch {
-    return
-  }
-  // An empty hash (href="#") is '' in URL.hash but still an in-page jump, hence the test on href.
-  if (to.origin === here.origin && !(to.href.includes('#') && routeOf(to) === routeOf(here))) return to
+  // An empty hash (href="#") is '' in the link's `hash` but still an in-page jump, hence the test on href.
+  if (link.origin === here.origin && !(link.href.includes('#') && routeOf(link) === routeOf(here))) return new URL(link.href)
 }
 
 /**

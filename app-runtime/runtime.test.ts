@@ -44,13 +44,17 @@ class FakeElement {
   }
 }
 
-/** A link, as the click listener reads it. */
+/** A link, as the click listener reads it: its resolved URL and the parts of it. */
 class FakeAnchor extends FakeElement {
+  readonly origin: string
+  readonly pathname: string
+  readonly search: string
   constructor(
     readonly href: string,
     readonly target = '',
   ) {
     super('a')
+    ;({ origin: this.origin, pathname: this.pathname, search: this.search } = new URL(href))
   }
   hasAttribute() {
     return false
