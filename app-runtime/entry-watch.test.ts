@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { RuntimeConfig } from './config.js'
 import { isEntryScript, watchEntry } from './entry-watch.js'
-import { openLoopGuard } from './loop-guard.js'
+import { leaveRecordKey, openLoopGuard } from './loop-guard.js'
 
 const ENTRY_TIMEOUT_MS = 30_000
 const config: RuntimeConfig = {
@@ -35,7 +35,7 @@ function page({ onLine = true, left = undefined as string | undefined } = {}) {
   const calls: string[] = []
   const win = new EventTarget()
   const doc = new EventTarget()
-  const items = new Map<string, string>(left === undefined ? [] : [['version-gatekeeper:left', left]])
+  const items = new Map<string, string>(left === undefined ? [] : [[leaveRecordKey('v1'), left]])
   vi.stubGlobal('document', doc)
   vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
   vi.stubGlobal('navigator', { onLine })
@@ -88,7 +88,7 @@ describe('watchEntry', () => {
   })
 
   it('an entry that fails again right after that reload shows the fallback page, with the way back', () => {
-    const browser = page({ left: `v1 ${Date.now() - 2_000}` })
+    const browser = page({ left: String(Date.now() - 2_000) })
     browser.fails(entry)
     expect(browser.calls).toEqual([fallbackOfThisPage])
   })

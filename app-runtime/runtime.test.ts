@@ -3,7 +3,7 @@ import { channelName, PROTOCOL_SCHEMA, type StateReply, type VersionChanged } fr
 import type { VersionStamp } from '../manifest/manifest.js'
 import type { RuntimeConfig } from './config.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
-import { LEAVE_RECORD_KEY } from './loop-guard.js'
+import { leaveRecordKey } from './loop-guard.js'
 import { routeOf } from './navigation.js'
 import { CHANNEL_SETTLE_MS, startRuntime } from './runtime.js'
 
@@ -127,7 +127,7 @@ function tab({
     register: async (script: string, options: RegistrationOptions) => void registered.push({ script, options }),
   })
   const registered: { script: string; options: RegistrationOptions }[] = []
-  const items = new Map<string, string>(left === undefined ? [] : [[LEAVE_RECORD_KEY, left]])
+  const items = new Map<string, string>(left === undefined ? [] : [[leaveRecordKey('v1'), left]])
   vi.stubGlobal('window', { navigation })
   vi.stubGlobal('document', doc)
   vi.stubGlobal('location', location)
@@ -481,7 +481,7 @@ describe('a document load the runtime starts', () => {
   })
 
   it('a document that bounced (it left this version moments ago) freezes nothing and loads nothing', () => {
-    const browser = tab({ left: `v1 ${Date.now() - 1_000}` })
+    const browser = tab({ left: String(Date.now() - 1_000) })
     browser.hear(v2)
     browser.click('https://app.test/shop/orders')
     browser.chunkFails()
