@@ -76,8 +76,9 @@ export function startRuntime(config: RuntimeConfig): void {
   let lastCheck = Date.now()
   const check = (maxAgeMs: number) => {
     lastCheck = Date.now()
-    const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages }
-    container.ready.then((registration) => registration.active?.postMessage(message))
+    container.ready.then((registration) =>
+      registration.active?.postMessage({ type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages } satisfies TabMessage),
+    )
   }
   // A worker in the dev server could serve stale files into it; a project with its own worker registers that one.
   if (!__VERSION_GATEKEEPER_DEV__ && config.register !== false) {
