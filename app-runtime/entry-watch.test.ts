@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { RuntimeConfig } from './config.js'
+import { DEFAULT_ENTRY_TIMEOUT_MS, type RuntimeConfig } from './config.js'
 import { isEntryScript, watchEntry } from './entry-watch.js'
 import { leaveRecordKey, openLoopGuard } from './loop-guard.js'
 
-const ENTRY_TIMEOUT_MS = 30_000
+const ENTRY_TIMEOUT_MS = 20_000
 const config: RuntimeConfig = {
   tab: { version: 'v1', builtAt: '2026-11-01T10:00:00.000Z' },
   base: '/shop/',
@@ -31,7 +31,7 @@ describe('isEntryScript', () => {
 })
 
 /** A first visit to https://app.test/shop/cart with the entry watch started: what the document does, in `calls`. */
-function page({ onLine = true, left = undefined as string | undefined } = {}) {
+function page({ onLine = true, left = undefined as string | undefined, settings = {} as Partial<RuntimeConfig> } = {}) {
   const calls: string[] = []
   const win = new EventTarget()
   const doc = new EventTarget()
@@ -45,7 +45,7 @@ function page({ onLine = true, left = undefined as string | undefined } = {}) {
     replace: (url: string) => void calls.push(`replace ${url}`),
   })
   const storage = { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) }
-  watchEntry(config, openLoopGuard('v1', storage))
+  watchEntry({ ...config, ...settings }, openLoopGuard('v1', storage))
   /** An element's load or error event, as it reaches the document in the capture phase. */
   const fire = (type: 'load' | 'error', element: object) => {
     const event = new Event(type)
@@ -96,6 +96,14 @@ describe('watchEntry', () => {
   it(`an entry that has not run after ${ENTRY_TIMEOUT_MS} ms counts as failed`, () => {
     const browser = page()
     vi.advanceTimersByTime(ENTRY_TIMEOUT_MS - 1)
+    expect(browser.calls).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(browser.calls).toEqual(['reload'])
+  })
+
+  it(`waits ${DEFAULT_ENTRY_TIMEOUT_MS} ms when its configuration leaves entryTimeoutMs out`, () => {
+    const browser = page({ settings: { entryTimeoutMs: undefined } })
+    vi.advanceTimersByTime(DEFAULT_ENTRY_TIMEOUT_MS - 1)
     expect(browser.calls).toEqual([])
     vi.advanceTimersByTime(1)
     expect(browser.calls).toEqual(['reload'])

@@ -4,11 +4,11 @@
  * deployment that is gone), then shows the fallback page of its deployment. Once the fallback shows, nothing
  * reloads until the user asks to or the browser comes back online (the fallback page's own script sees to that).
  */
-import type { RuntimeConfig } from './config.js'
+import { DEFAULT_ENTRY_TIMEOUT_MS, type RuntimeConfig } from './config.js'
 import type { LoopGuard } from './loop-guard.js'
 
 /** Starts watching the entry scripts of this document. */
-export function watchEntry({ entryTimeoutMs, fallback }: RuntimeConfig, guard: LoopGuard): void {
+export function watchEntry({ entryTimeoutMs = DEFAULT_ENTRY_TIMEOUT_MS, fallback }: RuntimeConfig, guard: LoopGuard): void {
   let settled = false
   const fail = () => {
     if (settled) return

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { channelName, PROTOCOL_SCHEMA, type StateReply, type VersionChanged } from '../channel/protocol.js'
 import type { VersionStamp } from '../manifest/manifest.js'
-import type { RuntimeConfig } from './config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, type RuntimeConfig } from './config.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { leaveRecordKey } from './loop-guard.js'
 import { routeOf } from './navigation.js'
@@ -72,6 +72,7 @@ function tab({
   left = undefined as string | undefined,
   register = undefined as false | undefined,
   navigationApi = false,
+  settings = {} as Partial<RuntimeConfig>,
 } = {}) {
   calls.length = 0
   FakeChannel.opened = []
@@ -136,16 +137,16 @@ function tab({
   vi.stubGlobal('sessionStorage', { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) })
   vi.stubGlobal('addEventListener', win.addEventListener.bind(win))
   vi.stubGlobal('BroadcastChannel', FakeChannel)
-  startRuntime(register === false ? { ...config, register } : config)
+  startRuntime({ ...config, ...settings, ...(register === false && { register }) })
   return {
     posted,
     registered,
     load: () => win.dispatchEvent(new Event('load')),
     /** What the app's router sees of the window's events (registered after the runtime, as the app's are). */
     app: { popstate: vi.fn() },
-    /** The worker answers this tab's CHECK with `newest`, to this tab alone. */
-    hear(newest: VersionStamp) {
-      const reply: StateReply = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest, checkedAt: Date.now() }
+    /** The worker answers this tab's CHECK with `newest`, to this tab alone; it last looked at the host at `checkedAt`. */
+    hear(newest: VersionStamp, checkedAt = Date.now()) {
+      const reply: StateReply = { type: 'STATE', schema: PROTOCOL_SCHEMA, newest, checkedAt }
       container.dispatchEvent(new MessageEvent('message', { data: reply }))
     },
     /** The worker posts `to` on the channel of the scope; true when this tab had it open to hear. */
@@ -212,6 +213,64 @@ describe("the runtime's CHECK", () => {
     browser.becomeVisible()
     await vi.waitFor(() => expect(browser.posted).toHaveLength(2))
     expect(browser.posted[1]).toMatchObject({ type: 'CHECK', maxAgeMs: 5_000, languages: ['ja'] })
+  })
+})
+
+describe("a navigating tab's checks", () => {
+  const navigate = (path: string) => history.pushState(null, '', path)
+  /** Lets the posts the runtime queued on `serviceWorker.ready` happen, without moving the clock. */
+  const posts = async () => {
+    for (let tick = 0; tick < 3; tick++) await Promise.resolve()
+  }
+
+  it('asks again once its last CHECK is checkIntervalMs old, at a navigation, and not before', async () => {
+    const browser = tab({ settings: { checkIntervalMs: 60_000 } })
+    await posts()
+    expect(browser.posted).toHaveLength(1)
+    vi.advanceTimersByTime(59_999)
+    navigate('/shop/orders')
+    await posts()
+    expect(browser.posted).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    navigate('/shop/invoices')
+    await posts()
+    expect(browser.posted).toHaveLength(2)
+    expect(browser.posted[1]).toMatchObject({ type: 'CHECK', maxAgeMs: 60_000 })
+    navigate('/shop/cart')
+    await posts()
+    expect(browser.posted).toHaveLength(2)
+  })
+
+  it(`asks at most every ${DEFAULT_CHECK_INTERVAL_MS} ms when its configuration leaves checkIntervalMs out`, async () => {
+    const browser = tab({ settings: { checkIntervalMs: undefined } })
+    await posts()
+    expect(browser.posted).toMatchObject([{ maxAgeMs: DEFAULT_CHECK_INTERVAL_MS }])
+    vi.advanceTimersByTime(DEFAULT_CHECK_INTERVAL_MS - 1)
+    navigate('/shop/orders')
+    await posts()
+    expect(browser.posted).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    navigate('/shop/invoices')
+    await posts()
+    expect(browser.posted).toHaveLength(2)
+  })
+
+  it("times its next check from the worker's last look at the host, which may be older than its own CHECK", async () => {
+    const browser = tab({ settings: { checkIntervalMs: 60_000 } })
+    vi.advanceTimersByTime(10_000)
+    // The worker answered from a look another tab had it make 60 s ago.
+    browser.hear(v1, Date.now() - 60_000)
+    navigate('/shop/orders')
+    await posts()
+    expect(browser.posted).toHaveLength(2)
+  })
+
+  it('a hidden tab that becomes visible asks at once, for an answer at most 5 s old', async () => {
+    const browser = tab()
+    browser.becomeVisible()
+    await posts()
+    expect(browser.posted).toHaveLength(2)
+    expect(browser.posted[1]).toMatchObject({ type: 'CHECK', maxAgeMs: 5_000 })
   })
 })
 

@@ -7,7 +7,7 @@
  */
 import { announcedVersion, channelName, PROTOCOL_SCHEMA, type TabMessage } from '../channel/protocol.js'
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
-import { HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
 import { watchEntry } from './entry-watch.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { openLoopGuard } from './loop-guard.js'
@@ -37,7 +37,7 @@ declare const __VERSION_GATEKEEPER_DEV__: boolean
 
 /** Starts the runtime for the document described by `config`. Where service workers are missing, only the entry watch runs. */
 export function startRuntime(config: RuntimeConfig): void {
-  const { tab, base, checkIntervalMs } = config
+  const { tab, base, checkIntervalMs = DEFAULT_CHECK_INTERVAL_MS } = config
   const guard = openLoopGuard(tab.version)
   // In the dev server an entry that fails is Vite's error overlay to show, not a deployment gone.
   if (!__VERSION_GATEKEEPER_DEV__) watchEntry(config, guard)

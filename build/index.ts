@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import type { Plugin, ResolvedConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
-import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_ENTRY_TIMEOUT_MS, SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { devServer } from './dev-server.js'
 import { killSwitchPlugin } from './kill-switch.js'
@@ -154,7 +154,10 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           if (!file.source.includes(readRuntimeCode())) continue
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
-            ...gatekeeperSettings,
+            base,
+            // A default is the runtime's to apply: every page load pays for what is written here.
+            ...(settings.checkIntervalMs !== DEFAULT_CHECK_INTERVAL_MS && { checkIntervalMs: settings.checkIntervalMs }),
+            ...(entryTimeoutMs !== DEFAULT_ENTRY_TIMEOUT_MS && { entryTimeoutMs }),
             fallback: defaultPage,
             ...(ownWorker ? { register: false as const } : {}),
           }
