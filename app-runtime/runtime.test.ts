@@ -279,7 +279,9 @@ describe("the runtime's service worker registration", () => {
     const browser = tab()
     expect(browser.registered).toEqual([])
     browser.load()
-    expect(browser.registered).toEqual([{ script: '/shop/sw.js', options: { scope: '/shop/', updateViaCache: 'none' } }])
+    // No scope given: a worker's default scope is the folder of its script (https://w3c.github.io/ServiceWorker/#start-register), base.
+    expect(browser.registered).toEqual([{ script: '/shop/sw.js', options: { updateViaCache: 'none' } }])
+    expect(new URL('./', new URL(browser.registered[0]!.script, 'https://app.test')).pathname).toBe(config.base)
   })
 
   it("registers nothing in a project that registers its own worker, and still asks that worker (CHECK)", async () => {

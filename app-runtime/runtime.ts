@@ -82,10 +82,9 @@ export function startRuntime(config: RuntimeConfig): void {
   }
   // A worker in the dev server could serve stale files into it; a project with its own worker registers that one.
   if (!__VERSION_GATEKEEPER_DEV__ && config.register !== false) {
+    // Its scope is the folder of its script, `base`: the default.
     addEventListener('load', () => {
-      container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
-        console.warn('[version-gatekeeper]', error)
-      })
+      container.register(base + SW_FILE, { updateViaCache: 'none' }).catch((error: unknown) => console.warn('[version-gatekeeper]', error))
     })
   }
   check(checkIntervalMs)
