@@ -6,17 +6,24 @@ export interface RuntimeConfig {
   tab: VersionStamp
   /** Vite's `base`, an absolute path: the service worker is `${base}sw.js` and its scope is `base`. */
   base: string
-  /** The least time between two checks for a new deployment that a navigating tab asks for. */
-  checkIntervalMs: number
-  /** Absolute paths of the module scripts the page starts the app with. */
-  entry: string[]
-  /** How long the entry scripts may take to run before they count as failed. */
-  entryTimeoutMs: number
+  /** The least time between two checks for a new deployment that a navigating tab asks for; absent: the default. */
+  checkIntervalMs?: number
+  /** How long the entry scripts (the page's module scripts with a `src`) may take to run before they count as failed; absent: the default. */
+  entryTimeoutMs?: number
   /** This deployment's fallback page in the default locale, e.g. `/fallback.3e930377.en.html`. */
   fallback: string
   /** `false` when the project registers a service worker of its own that has the gatekeeper in it; else `${base}sw.js` is registered. */
   register?: false
 }
+
+/**
+ * The default of `checkInterval`: a navigating tab asks for a check at most every 5 minutes. The build leaves a
+ * default out of each page's configuration, and the runtime applies it.
+ */
+export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60 * 1000
+
+/** The default of `fallback.entryTimeout`: 30 s for the entry scripts to run. Left out of each page's configuration too. */
+export const DEFAULT_ENTRY_TIMEOUT_MS = 30_000
 
 /** File name of the service worker, beside index.html at `base`. */
 export const SW_FILE = 'sw.js'

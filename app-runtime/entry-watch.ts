@@ -4,11 +4,11 @@
  * deployment that is gone), then shows the fallback page of its deployment. Once the fallback shows, nothing
  * reloads until the user asks to or the browser comes back online (the fallback page's own script sees to that).
  */
-import type { RuntimeConfig } from './config.js'
+import { DEFAULT_ENTRY_TIMEOUT_MS, type RuntimeConfig } from './config.js'
 import type { LoopGuard } from './loop-guard.js'
 
 /** Starts watching the entry scripts of this document. */
-export function watchEntry({ entry, entryTimeoutMs, fallback }: RuntimeConfig, guard: LoopGuard): void {
+export function watchEntry({ entryTimeoutMs = DEFAULT_ENTRY_TIMEOUT_MS, fallback }: RuntimeConfig, guard: LoopGuard): void {
   let settled = false
   const fail = () => {
     if (settled) return
@@ -26,10 +26,20 @@ export function watchEntry({ entry, entryTimeoutMs, fallback }: RuntimeConfig, g
     document.addEventListener(
       type,
       ({ target }) => {
-        if (entry.includes((target as Element).getAttribute?.('src') as string)) type === 'load' ? (settled = true) : fail()
+        if (isEntryScript(target as Partial<HTMLScriptElement>)) type === 'load' ? (settled = true) : fail()
       },
       true,
     )
   }
   setTimeout(fail, entryTimeoutMs)
+}
+
+/**
+ * Whether an element that loaded or failed is one of the app's entry scripts: a module script with a `src`, which
+ * is what Vite writes into index.html for each entry. The HTML's are the only ones there are until an entry has run
+ * (the runtime comes first in <head>, and module scripts wait for the end of parsing), and the first entry that
+ * runs ends the watch.
+ */
+export function isEntryScript(element: Partial<Pick<HTMLScriptElement, 'type' | 'src'>>): boolean {
+  return element.type === 'module' && !!element.src
 }

@@ -1,14 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { clickDestination, isHistoryNavigation, routeOf, type Click, type Here, type Link } from './navigation.js'
+import { clickDestination, isRouteChange, routeOf, type Click, type Here, type Link, type Route } from './navigation.js'
 
 const here = new URL('https://app.test/shop/cart?sort=price')
 const leftClick: Click = { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false }
-/** An anchor as the DOM shows it: `href` resolved ('' without the attribute), `target` '' when absent. */
-const link = (href: string, attributes: { target?: string; download?: string } = {}): Link => ({
-  href,
-  target: attributes.target ?? '',
-  hasAttribute: (name) => Object.hasOwn(attributes, name),
-})
+/**
+ * An anchor as the DOM shows it: `href` resolved ('' without the attribute), its parts '' when it does not parse,
+ * `target` '' when absent.
+ */
+const link = (href: string, attributes: { target?: string; download?: string } = {}): Link => {
+  let url: URL | undefined
+  try {
+    url = new URL(href)
+  } catch {
+    // The DOM's url is null: href reads as the attribute, every part as ''.
+  }
+  return {
+    href,
+    origin: url?.origin ?? '',
+    pathname: url?.pathname ?? '',
+    search: url?.search ?? '',
+    target: attributes.target ?? '',
+    hasAttribute: (name) => Object.hasOwn(attributes, name),
+  }
+}
 
 describe('clickDestination', () => {
   it('a plain left click on a same-origin link goes to that URL', () => {
@@ -101,40 +115,36 @@ describe('clickDestination', () => {
   })
 })
 
-describe('isHistoryNavigation', () => {
+describe('isRouteChange', () => {
   const to = (path: string) => new URL(path, here)
 
-  it.each(['/shop/checkout', '/shop/cart?sort=name', '/shop/cart'])('a push to %s is a navigation', (path) => {
-    expect(isHistoryNavigation('pushState', here, to(path))).toBe(true)
+  it.each(['/shop/checkout', '/shop/cart?sort=name', '/shop/cart'])('a push or a move back or forward to %s is a navigation', (path) => {
+    expect(isRouteChange(here, to(path), false)).toBe(true)
   })
 
-  it('a push that only changes the hash is not a navigation', () => {
-    expect(isHistoryNavigation('pushState', here, to('/shop/cart?sort=price#reviews'))).toBe(false)
+  it('a move that only changes the hash is not a navigation', () => {
+    expect(isRouteChange(here, to('/shop/cart?sort=price#reviews'), false)).toBe(false)
+    expect(isRouteChange(to('/shop/cart?sort=price#reviews'), here, false)).toBe(false)
   })
 
   it('a push of the current URL again is not a navigation', () => {
-    expect(isHistoryNavigation('pushState', here, to('/shop/cart?sort=price'))).toBe(false)
+    expect(isRouteChange(here, to('/shop/cart?sort=price'), false)).toBe(false)
   })
 
   it('a replace that keeps the path but changes the query (a filter mirrored in the URL) is not a navigation', () => {
-    expect(isHistoryNavigation('replaceState', here, to('/shop/cart?sort=name'))).toBe(false)
+    expect(isRouteChange(here, to('/shop/cart?sort=name'), true)).toBe(false)
   })
 
   it('a replace to another path (a redirect inside the router) is a navigation', () => {
-    expect(isHistoryNavigation('replaceState', here, to('/shop/login'))).toBe(true)
+    expect(isRouteChange(here, to('/shop/login'), true)).toBe(true)
   })
 
-  it.each(['pushState', 'replaceState'] as const)('a %s to another origin is not a navigation', (method) => {
-    expect(isHistoryNavigation(method, here, new URL('https://other.test/shop/login'))).toBe(false)
-  })
-
-  it('takes `location` as it is: origin, path and query are all it reads of where the page is', () => {
-    const location: Here = { origin: 'https://app.test', pathname: '/shop/cart', search: '?sort=price' }
-    expect(isHistoryNavigation('pushState', location, to('/shop/cart?sort=price#reviews'))).toBe(false)
-    expect(isHistoryNavigation('pushState', location, to('/shop/cart?sort=name'))).toBe(true)
-    expect(isHistoryNavigation('replaceState', location, to('/shop/cart?sort=name'))).toBe(false)
-    expect(isHistoryNavigation('replaceState', location, to('/shop/login'))).toBe(true)
-    expect(isHistoryNavigation('pushState', location, new URL('https://other.test/shop/login'))).toBe(false)
+  it('takes `location` as it is: path and query are all it reads of where the page is', () => {
+    const location: Route = { pathname: '/shop/cart', search: '?sort=price' }
+    expect(isRouteChange(location, to('/shop/cart?sort=price#reviews'), false)).toBe(false)
+    expect(isRouteChange(location, to('/shop/cart?sort=name'), false)).toBe(true)
+    expect(isRouteChange(location, to('/shop/cart?sort=name'), true)).toBe(false)
+    expect(isRouteChange(location, to('/shop/login'), true)).toBe(true)
   })
 })
 

@@ -4,7 +4,7 @@
  */
 
 /** The part of a URL a router renders: path and query. The hash only scrolls within the page. */
-export function routeOf(url: { pathname: string; search: string }): string {
+export function routeOf(url: Route): string {
   return url.pathname + url.search
 }
 
@@ -20,16 +20,22 @@ export interface Click {
   altKey: boolean
 }
 
-/** What the decision reads from a link: an `HTMLAnchorElement` or `HTMLAreaElement` has it. */
-export interface Link {
-  /** The resolved URL (the DOM resolves the attribute against the document's base). */
+/**
+ * What the decision reads from a link: an `HTMLAnchorElement` or `HTMLAreaElement` has it. The DOM resolves the
+ * link's URL against the document's base and gives its parts (HTMLHyperlinkElementUtils); without an href, or with
+ * one that does not parse, `origin` and `pathname` are ''.
+ */
+export interface Link extends Here {
   href: string
   target: string
   hasAttribute(name: string): boolean
 }
 
+/** What the decisions read of a URL: `location` or a URL has it. */
+export type Route = { pathname: string; search: string }
+
 /** Where the page is: `location` or a URL. */
-export type Here = { origin: string; pathname: string; search: string }
+export type Here = Route & { origin: string }
 
 /**
  * Where a click will take this tab, or undefined when it is not a same-tab, same-origin navigation to another
@@ -40,22 +46,16 @@ export type Here = { origin: string; pathname: string; search: string }
 export function clickDestination(click: Click, link: Link | undefined, here: Here): URL | undefined {
   if (!link || click.button || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) return
   if (link.hasAttribute('download') || (link.target && link.target !== '_self')) return
-  let to: URL
-  try {
-    to = new URL(link.href)
-  } catch {
-    return
-  }
-  // An empty hash (href="#") is '' in URL.hash but still an in-page jump, hence the test on href.
-  if (to.origin === here.origin && !(to.href.includes('#') && routeOf(to) === routeOf(here))) return to
+  // An empty hash (href="#") is '' in the link's `hash` but still an in-page jump, hence the test on href.
+  if (link.origin === here.origin && !(link.href.includes('#') && routeOf(link) === routeOf(here))) return new URL(link.href)
 }
 
 /**
- * Whether `history.pushState` or `replaceState` from `here` to `to` is a navigation. A push to another path or
- * query is; a hash-only change is not; a replace that keeps the path is not (routers replace the entry to store
- * scroll positions or to mirror a filter in the query, and that must never reload the page).
+ * Whether the URL of the document moving from `from` to `to` (a `history.pushState`, a `replaceState` when `replace`,
+ * or back and forward) is a navigation. A move to another path or query is; a hash-only move is not; a replace that
+ * keeps the path is not (routers replace the entry to store scroll positions or to mirror a filter in the query, and
+ * that must never reload the page).
  */
-export function isHistoryNavigation(method: 'pushState' | 'replaceState', here: Here, to: URL): boolean {
-  if (to.origin !== here.origin) return false
-  return method === 'pushState' ? routeOf(to) !== routeOf(here) : to.pathname !== here.pathname
+export function isRouteChange(from: Route, to: Route, replace: boolean): boolean {
+  return replace ? to.pathname !== from.pathname : routeOf(to) !== routeOf(from)
 }

@@ -7,11 +7,11 @@
  */
 import { announcedVersion, channelName, PROTOCOL_SCHEMA, type TabMessage } from '../channel/protocol.js'
 import { isNewer, type VersionStamp } from '../manifest/manifest.js'
-import { HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, HANDLE_KEY, SW_FILE, type RuntimeConfig, type RuntimeHandle } from './config.js'
 import { watchEntry } from './entry-watch.js'
 import { FROZEN_MS, freezeView } from './freeze.js'
 import { openLoopGuard } from './loop-guard.js'
-import { clickDestination, isHistoryNavigation, routeOf } from './navigation.js'
+import { clickDestination, isRouteChange, routeOf } from './navigation.js'
 
 /**
  * A tab that became visible asks for an answer at most this old: tabs restored together (a window brought back)
@@ -37,7 +37,7 @@ declare const __VERSION_GATEKEEPER_DEV__: boolean
 
 /** Starts the runtime for the document described by `config`. Where service workers are missing, only the entry watch runs. */
 export function startRuntime(config: RuntimeConfig): void {
-  const { tab, base, checkIntervalMs } = config
+  const { tab, base, checkIntervalMs = DEFAULT_CHECK_INTERVAL_MS } = config
   const guard = openLoopGuard(tab.version)
   // In the dev server an entry that fails is Vite's error overlay to show, not a deployment gone.
   if (!__VERSION_GATEKEEPER_DEV__) watchEntry(config, guard)
@@ -49,50 +49,54 @@ export function startRuntime(config: RuntimeConfig): void {
 
   const armed = () => !!newest && !guard.bounced
   // What the worker says: a new deployment on the channel (to every tab), its answer to a CHECK to this tab alone.
+  // (The answer's checkedAt is the worker's business: see `check`.)
   const hear = ({ data }: MessageEvent) => {
     const stamp = announcedVersion(data)
     if (stamp && isNewer(stamp, newest ?? tab)) newest = stamp
-    if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
   }
   // The channel is closed while the page may sit in the back/forward cache, where a message evicts it (Chrome's
-  // notRestoredReasons say "broadcastchannel-message"). A restored page opens it again and asks.
+  // notRestoredReasons say "broadcastchannel-message"), and while the tab leaves (see `depart`).
   let channel: BroadcastChannel | undefined
-  const listen = () => {
-    if (channel) return
-    channel = new BroadcastChannel(channelName(base))
+  let leaving = false
+  // The tab stays in this document: it started, it is back from the back/forward cache, or a load the runtime
+  // started never replaced it. It listens, and it may leave.
+  const stay = () => {
+    leaving = false
+    channel ??= new BroadcastChannel(channelName(base))
     channel.onmessage = hear
   }
   const deafen = () => {
     channel?.close()
     channel = undefined
   }
-  listen()
+  stay()
   addEventListener('pagehide', (event) => event.persisted && deafen())
   container.addEventListener('message', hear)
 
-  let lastCheck = Date.now()
+  // A navigating tab asks at most every checkIntervalMs after its own last CHECK, and the worker answers from its
+  // last look at the host when that is younger than the CHECK's maxAgeMs: what the tab learns so is at most twice
+  // checkIntervalMs old on a host that keeps old files. A look that finds a deployment reaches every tab at once.
+  let lastCheck = 0
   const check = (maxAgeMs: number) => {
     lastCheck = Date.now()
-    const message: TabMessage = { type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages }
-    container.ready.then((registration) => registration.active?.postMessage(message))
+    container.ready.then((registration) =>
+      registration.active?.postMessage({ type: 'CHECK', schema: PROTOCOL_SCHEMA, tab, maxAgeMs, languages: navigator.languages } satisfies TabMessage),
+    )
   }
   // A worker in the dev server could serve stale files into it; a project with its own worker registers that one.
   if (!__VERSION_GATEKEEPER_DEV__ && config.register !== false) {
+    // Its scope is the folder of its script, `base`: the default.
     addEventListener('load', () => {
-      container.register(base + SW_FILE, { scope: base, updateViaCache: 'none' }).catch((error: unknown) => {
-        console.warn('[version-gatekeeper]', error)
-      })
+      container.register(base + SW_FILE, { updateViaCache: 'none' }).catch((error: unknown) => console.warn('[version-gatekeeper]', error))
     })
   }
   check(checkIntervalMs)
   // Messages are not kept for tabs that were not listening: a tab back from the background or from the
   // back/forward cache asks again.
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && check(VISIBLE_CHECK_MAX_AGE_MS))
+  document.addEventListener('visibilitychange', () => !document.hidden && check(VISIBLE_CHECK_MAX_AGE_MS))
   addEventListener('pageshow', (event) => {
     if (event.persisted) {
-      // Back from the back/forward cache after a load the runtime started: the tab may leave again.
-      leaving = false
-      listen()
+      stay()
       check(VISIBLE_CHECK_MAX_AGE_MS)
     }
   })
@@ -100,7 +104,6 @@ export function startRuntime(config: RuntimeConfig): void {
   // Every navigation the user starts: remembered as the destination a failing chunk should lead to, turned into a
   // full document load when armed, and otherwise an occasion to ask for a check now and then.
   let intent: { url: URL; at: number } | undefined
-  let here = routeOf(location)
   // A tab the runtime sends away stops listening first, not at pagehide: the worker's news of a deployment races
   // the very load it causes. Firefox evicts a page from its back/forward cache for a message that was on its way
   // when close() ran (BroadcastChannel::MessageReceived checks the window before the closed state:
@@ -108,15 +111,11 @@ export function startRuntime(config: RuntimeConfig): void {
   // starts CHANNEL_SETTLE_MS after close(), while the document is still current to drop such a message (a restore
   // into that page failed 4 times in 24 without the pause, 0 in 24 with it, in e2e/successive-deploys.spec.ts).
   // The view is frozen meanwhile. Should the load never replace the document (a download, a 204, a Stop), the tab
-  // listens again.
-  let leaving = false
+  // stays.
   const depart = () => {
     leaving = true
     deafen()
-    setTimeout(() => {
-      leaving = false
-      listen()
-    }, FROZEN_MS)
+    setTimeout(stay, FROZEN_MS)
   }
   // A document load the runtime starts itself, once: the view freezes as a link click would leave it.
   const load = (start: () => void) => {
@@ -157,7 +156,7 @@ export function startRuntime(config: RuntimeConfig): void {
     'click',
     (event) => {
       // The path, not the target: a link inside a shadow root is retargeted to its host by the time it reaches here.
-      const link = event.composedPath().find((node) => node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement)
+      const link = event.composedPath().find((node) => (node as Element).matches?.('a,area'))
       const to = clickDestination(event, link as HTMLAnchorElement | undefined, location)
       if (to && leaves(to)) {
         // The browser follows the link at once (no pause here, as in `load`): the news that armed the tab is in,
@@ -169,27 +168,30 @@ export function startRuntime(config: RuntimeConfig): void {
     true,
   )
 
+  // Every move of the URL within the document: the app's pushState and replaceState, and back and forward (popstate,
+  // where the URL has already moved). `here` is where the document was before the move.
+  let here = new URL(location.href)
+  const moved = (replace: boolean) => {
+    const from = here
+    here = new URL(location.href)
+    return isRouteChange(from, here, replace) && leaves(here)
+  }
+
   for (const method of ['pushState', 'replaceState'] as const) {
     const original = history[method]
     history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const url = args[2]
-      const to = url == null ? undefined : new URL(url, location.href)
-      const leaving = !!to && isHistoryNavigation(method, location, to) && leaves(to)
       original.apply(this, args)
-      here = routeOf(location)
       // The URL moves as the router asked, and then the document reloads it: a router that reloads the page by itself
       // when a chunk is missing (TanStack Router's lazyRouteComponent, once the push has started a load of the route
       // from the old build) then reloads the destination too, not the page the tab leaves.
-      if (leaving) load(() => location.reload())
+      if (moved(method === 'replaceState')) load(() => location.reload())
     }
   }
 
-  // Back and forward between entries of this document. The URL has already changed; a hash-only move is not a
-  // navigation. Registered before the app's listeners, so when the tab leaves no router renders the old route.
+  // Back and forward between entries of this document. Registered before the app's listeners, so when the tab leaves
+  // no router renders the old route.
   addEventListener('popstate', (event) => {
-    if (routeOf(location) === here) return
-    here = routeOf(location)
-    if (leaves(new URL(location.href))) {
+    if (moved(false)) {
       event.stopImmediatePropagation()
       load(() => location.reload())
     }
@@ -198,18 +200,13 @@ export function startRuntime(config: RuntimeConfig): void {
   // Routers built on the Navigation API intercept navigations to keep them in the document. While armed, this
   // listener (the first registered) keeps them from doing so, so the navigation stays a document load. Hash
   // changes stay theirs; for downloads and other origins, which no router can intercept, stopping is harmless.
-  // A router on the Navigation API moves the URL without pushState: `here` follows at navigatesuccess. Not for back
-  // and forward: browsers fire navigatesuccess before popstate there (Chromium 156, Firefox 153), and popstate must
-  // still see the move, or an armed tab's back button stays in the old document.
-  const navigation = (window as { navigation?: EventTarget }).navigation
-  let traversing = false
-  navigation?.addEventListener('navigate', (event) => {
-    const { hashChange, navigationType } = event as Event & { hashChange: boolean; navigationType: string }
-    traversing = navigationType === 'traverse'
-    if (armed() && !hashChange) event.stopImmediatePropagation()
-  })
-  navigation?.addEventListener('navigatesuccess', () => {
-    if (!traversing) here = routeOf(location)
+  // A router on the Navigation API moves the URL without pushState: `here` is where navigate finds the document,
+  // since navigate comes before every move of the URL (pushState, replaceState, an intercepted navigation, a hash,
+  // back and forward: Chromium 156, Firefox 153). Not at navigatesuccess: for back and forward it comes before
+  // popstate, which must still see the move, or an armed tab's back button stays in the old document.
+  ;(window as { navigation?: EventTarget }).navigation?.addEventListener('navigate', (event) => {
+    here = new URL(location.href)
+    if (armed() && !(event as Event & { hashChange: boolean }).hashChange) event.stopImmediatePropagation()
   })
 
   // Vite's preload helper reports every failed dynamic import and every CSS file of a lazy chunk here, before the

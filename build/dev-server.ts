@@ -153,8 +153,6 @@ export function devServer(settings: ResolvedOptions['fallback'] & { checkInterva
           tab: current,
           base,
           checkIntervalMs: settings.checkIntervalMs,
-          // No entry watch in the dev server (the runtime is built without it).
-          entry: [],
           entryTimeoutMs: settings.entryTimeoutMs,
           fallback: base + FALLBACK_ROUTE,
         }

@@ -11,7 +11,7 @@
  */
 import { gzipSync } from 'node:zlib'
 import type { Plugin, ResolvedConfig } from 'vite'
-import { SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_ENTRY_TIMEOUT_MS, SW_FILE, type RuntimeConfig } from '../app-runtime/config.js'
 import { MANIFEST_FILE } from '../manifest/manifest.js'
 import { devServer } from './dev-server.js'
 import { killSwitchPlugin } from './kill-switch.js'
@@ -151,8 +151,10 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
           if (!file.source.includes(readRuntimeCode())) continue
           const runtimeConfig: RuntimeConfig = {
             tab: { version, builtAt },
-            ...gatekeeperSettings,
-            entry: entryScripts(file.source),
+            base,
+            // A default is the runtime's to apply: every page load pays for what is written here.
+            ...(settings.checkIntervalMs !== DEFAULT_CHECK_INTERVAL_MS && { checkIntervalMs: settings.checkIntervalMs }),
+            ...(entryTimeoutMs !== DEFAULT_ENTRY_TIMEOUT_MS && { entryTimeoutMs }),
             fallback: defaultPage,
             ...(ownWorker ? { register: false as const } : {}),
           }
@@ -250,11 +252,6 @@ function emittedFiles(bundle: OutputBundle): EmittedFile[] {
     fileName: file.fileName,
     content: file.type === 'chunk' ? file.code : file.source,
   }))
-}
-
-/** The module scripts an HTML page starts the app with, as their `src` attributes read: what the entry watch looks for. */
-function entryScripts(html: string): string[] {
-  return [...html.matchAll(/<script\b[^>]*\btype=["']?module["']?[^>]*\bsrc=["']?([^"' >]+)/gi)].map((match) => match[1]!)
 }
 
 /** What index.html loads at start-up: entry chunks, their static imports, and the CSS they import. */

@@ -4,7 +4,7 @@
  */
 import { isValidBuiltAt, isValidVersion, PRECACHE_POLICIES, type PrecachePolicy } from '../manifest/manifest.js'
 import { BUILT_IN_MESSAGES, DEFAULT_FALLBACK_LOCALE, FALLBACK_MESSAGE_KEYS, type FallbackMessages } from './fallback-messages.js'
-import { SW_FILE } from '../app-runtime/config.js'
+import { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_ENTRY_TIMEOUT_MS, SW_FILE } from '../app-runtime/config.js'
 import type { FallbackTemplate } from './fallback-page.js'
 import { errors } from './messages.js'
 
@@ -97,8 +97,8 @@ export interface ResolvedOptions {
   serviceWorker: ServiceWorkerChoice
 }
 
-export const DEFAULT_CHECK_INTERVAL_MS = 5 * 60 * 1000
-export const DEFAULT_ENTRY_TIMEOUT_MS = 30_000
+// The runtime applies these when a page's configuration leaves them out: defined beside it.
+export { DEFAULT_CHECK_INTERVAL_MS, DEFAULT_ENTRY_TIMEOUT_MS }
 export const DEFAULT_PRECACHE: PrecachePolicy = 'entry'
 export const DEFAULT_GRACE_PERIOD_MS = 60 * 60 * 1000
 export const VERSION_ENV = 'VERSION_GATEKEEPER_VERSION'

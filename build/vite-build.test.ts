@@ -141,6 +141,17 @@ describe(`vite build (${viteName} ${viteVersion}) with versionGatekeeper()`, () 
     })
   })
 
+  it("writes into each page's runtime configuration only the settings that differ from the runtime's defaults", async () => {
+    const pageConfig = async (out: string) => JSON.parse(`{${/"tab":.*?"fallback":"[^"]+"/.exec(await read(out, 'index.html'))![0]}}`)
+    const byDefault = await pageConfig(await buildFixture({ VITE_RELEASE: 'v1' }))
+    expect(Object.keys(byDefault)).toEqual(['tab', 'base', 'fallback'])
+    const given = await buildFixture(
+      { VITE_RELEASE: 'v1' },
+      { configFile: false, plugins: [versionGatekeeper({ checkInterval: 60_000, fallback: { entryTimeout: 10_000 } })] },
+    )
+    expect(await pageConfig(given)).toMatchObject({ checkIntervalMs: 60_000, entryTimeoutMs: 10_000 })
+  })
+
   it('writes the precache policy and the grace period into the manifest: entry and 1 hour by default, else as given', async () => {
     const byDefault = readManifest(JSON.parse(await read(await buildFixture({ VITE_RELEASE: 'v1' }), 'deploy-manifest.json')))!
     expect([byDefault.precache, byDefault.gracePeriodMs]).toEqual(['entry', 3_600_000])

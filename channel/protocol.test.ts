@@ -166,6 +166,8 @@ describe('announcedVersion', () => {
     // Each of these would compare as later than any real builtAt, and arm every tab.
     ['a builtAt that is a word', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: 'tomorrow' } }],
     ['a builtAt that is a date without a time', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: '2099-01-01' } }],
+    ['a builtAt of an instant the date does not exist at', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: '2026-02-30T10:00:00.000Z' } }],
+    ['a builtAt without its milliseconds', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: '2099-01-01T00:00:00Z' } }],
     ['a builtAt with text after the instant', { type: 'STATE', schema: PROTOCOL_SCHEMA, newest: { ...tab, builtAt: '2026-11-01T10:00:00.000Zz' } }],
     ['a builtAt that will not turn into a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: { ...tab, builtAt: { toString: null } } }],
     ['a `to` that is a string', { type: 'VERSION_CHANGED', schema: PROTOCOL_SCHEMA, to: 'a1b2c3' }],

@@ -57,7 +57,10 @@ export interface StateReply {
   schema: typeof PROTOCOL_SCHEMA
   /** The newest deployment the service worker knows, or null before it has read any manifest. */
   newest: VersionStamp | null
-  /** When the worker last asked the host for the manifest (ms since the epoch), or null: tabs time their checks from it. */
+  /**
+   * When the worker last asked the host for the manifest (ms since the epoch), or null. Tabs time their checks from
+   * their own CHECKs (app-runtime/runtime.ts); kept for what else reads the answer.
+   */
   checkedAt: number | null
 }
 
@@ -85,20 +88,18 @@ export type WorkerMessage = VersionChanged | StateReply
 
 /**
  * The deployment a message from the service worker announces, or undefined when `data` is not such a message.
- * It runs in every page, so it checks the shape of a `builtAt` (with a pattern, where the worker's `isStamp` also
- * parses the date): one that is no ISO instant could compare as later than any, and a stray message would arm
- * the tab.
+ * It runs in every page, so it checks a `builtAt` as cheaply as it can: it must be the very string `toJSON()` writes
+ * for the instant it names (`isValidBuiltAt`'s test, less its length check: an extended year such as `+010000-…`
+ * begins with a sign and compares as earlier than any real builtAt). Anything else could compare as later than any,
+ * and a stray message would arm the tab.
  */
 export function announcedVersion(data: unknown): VersionStamp | undefined {
   const message = data as (Loose<StateReply> & { to?: Loose<VersionStamp> }) | null
   // VERSION_CHANGED carries the deployment as `to`, STATE as `newest`.
   const stamp = (message?.schema === PROTOCOL_SCHEMA && (message.type === 'STATE' ? message.newest : message.to)) as Loose<VersionStamp> | null
   const builtAt = stamp?.builtAt
-  return typeof stamp?.version === 'string' && typeof builtAt === 'string' && ISO_INSTANT.test(builtAt) ? (stamp as VersionStamp) : undefined
+  return typeof stamp?.version === 'string' && typeof builtAt === 'string' && new Date(builtAt).toJSON() === builtAt ? (stamp as VersionStamp) : undefined
 }
-
-/** The shape of `Date.prototype.toISOString()` for years 0 to 9999, in which string order is time order. */
-const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 /** Lower bound on `Check.maxAgeMs`, so no message can make the service worker ask the host more than once a second. */
 export const MIN_CHECK_MAX_AGE_MS = 1_000
