@@ -49,10 +49,10 @@ export function startRuntime(config: RuntimeConfig): void {
 
   const armed = () => !!newest && !guard.bounced
   // What the worker says: a new deployment on the channel (to every tab), its answer to a CHECK to this tab alone.
-  // (The answer's checkedAt is the worker's business: see `check`.)
   const hear = ({ data }: MessageEvent) => {
     const stamp = announcedVersion(data)
     if (stamp && isNewer(stamp, newest ?? tab)) newest = stamp
+    if (typeof data?.checkedAt === 'number') lastCheck = data.checkedAt
   }
   // The channel is closed while the page may sit in the back/forward cache, where a message evicts it (Chrome's
   // notRestoredReasons say "broadcastchannel-message"), and while the tab leaves (see `depart`).
@@ -73,10 +73,7 @@ export function startRuntime(config: RuntimeConfig): void {
   addEventListener('pagehide', (event) => event.persisted && deafen())
   container.addEventListener('message', hear)
 
-  // A navigating tab asks at most every checkIntervalMs after its own last CHECK, and the worker answers from its
-  // last look at the host when that is younger than the CHECK's maxAgeMs: what the tab learns so is at most twice
-  // checkIntervalMs old on a host that keeps old files. A look that finds a deployment reaches every tab at once.
-  let lastCheck = 0
+  let lastCheck = Date.now()
   const check = (maxAgeMs: number) => {
     lastCheck = Date.now()
     container.ready.then((registration) =>

@@ -57,10 +57,7 @@ export interface StateReply {
   schema: typeof PROTOCOL_SCHEMA
   /** The newest deployment the service worker knows, or null before it has read any manifest. */
   newest: VersionStamp | null
-  /**
-   * When the worker last asked the host for the manifest (ms since the epoch), or null. Tabs time their checks from
-   * their own CHECKs (app-runtime/runtime.ts); kept for what else reads the answer.
-   */
+  /** When the worker last asked the host for the manifest (ms since the epoch), or null: tabs time their checks from it. */
   checkedAt: number | null
 }
 
