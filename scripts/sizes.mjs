@@ -14,7 +14,7 @@ export const TARGETS = Object.freeze({ pageGzip: 1536, swGzip: 5120 })
  * in the commit that needs it, whose message says what for. Above the targets because the features the other
  * issues ask for do not fit in them (README, "Benchmarks").
  */
-export const CEILINGS = Object.freeze({ pageGzip: 2048, swGzip: 8000 })
+export const CEILINGS = Object.freeze({ pageGzip: 1792, swGzip: 7936 })
 
 /**
  * Compressed sizes of `data` (a string is taken as UTF-8).
