@@ -10,8 +10,11 @@ import { channelName, DEV_EVENTS, type VersionChanged } from '../channel/protoco
 import { SW_FILE, type RuntimeConfig } from './config.js'
 import { startRuntime } from './runtime.js'
 
-/** How long the kill switch may take to replace a leftover worker: an update check took up to 5.6 s here. */
-const LEFTOVER_REMOVAL_MS = 15_000
+/**
+ * How long the kill switch may take to replace a leftover worker: an update check took up to 5.6 s here, and once
+ * more than 15 s in a full CI run on two loaded cores. Only a slower removal leaves the caches behind.
+ */
+export const LEFTOVER_REMOVAL_MS = 30_000
 
 /** The part of Vite's `import.meta.hot` the dev runtime uses. */
 export interface DevHotContext {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Plugin, ViteDevServer } from 'vite'
 import { viteUnderTest, type ViteUnderTest } from '../build/vite-under-test.test-support.js'
+import { LEFTOVER_REMOVAL_MS } from '../app-runtime/dev.js'
 import type { Tab } from './driver/driver.js'
 import { createStaticHost } from './host/index.js'
 import { appState, waitForRoute, waitUntilArmed, waitUntilGuarded } from './support/app.js'
@@ -150,8 +151,9 @@ test.describe('vite dev', () => {
 
     const dev = await startDevServer({ port })
     await tab.goto(dev.url)
-    // The old worker still controls the first document; the page reloads once it is gone.
-    await tab.waitFor(`navigator.serviceWorker.controller === null`, 'no worker controls the page')
+    // The old worker still controls the first document; the page reloads once it is gone, which the dev runtime
+    // waits for as long as LEFTOVER_REMOVAL_MS.
+    await tab.waitFor(`navigator.serviceWorker.controller === null`, 'no worker controls the page', LEFTOVER_REMOVAL_MS + 5_000)
     await tab.waitFor(`window.fixture?.release === 'dev' && window.fixture.version === 'dev'`, 'the page comes from the dev server')
     expect(await tab.evaluate(ORIGIN_STATE)).toEqual({ registrations: 0, controlled: false, caches: ['app-data'] })
   })
