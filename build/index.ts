@@ -1,8 +1,8 @@
 /**
  * `version-gatekeeper/vite`: the whole integration is `plugins: [versionGatekeeper()]`. The factory validates the
- * options once, then wires small plugins around a shared context: one adds the runtime to index.html and writes
- * the deployment manifest, the fallback pages and sw.js, the other prints the summary. sw.js is the gatekeeper's
- * worker as the package was built with it (sw/sw.ts on workbox-core and workbox-routing, scripts/build-scripts.mjs):
+ * options once, then returns two plugins: one for `vite build`, which adds the runtime to index.html, writes the
+ * deployment manifest, the fallback pages and sw.js, and prints the summary; one for `vite dev`. sw.js is the
+ * gatekeeper's worker as the package was built with it (sw/sw.ts on workbox-core and workbox-routing, scripts/build-scripts.mjs):
  * it learns every deployment from the manifest at run time, so it is the same file for every app and every build,
  * and building it again in each app would only add time (and, on another Vite, other bytes: a worker update in
  * every browser for nothing). With `serviceWorker: 'own'` the project's worker (vite-plugin-pwa's, most often)
@@ -202,12 +202,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
         }
       },
     },
-  }
 
-  const summary: Plugin = {
-    name: 'version-gatekeeper:summary',
-    apply: 'build',
-    applyToEnvironment: clientOnly,
     // Once the output is written: the lines close Vite's own report of the build.
     closeBundle() {
       if (!result) return
@@ -216,7 +211,7 @@ export function versionGatekeeper(options?: VersionGatekeeperOptions): Plugin[] 
     },
   }
 
-  return [gatekeeper, summary, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
+  return [gatekeeper, devServer({ ...settings.fallback, checkIntervalMs: settings.checkIntervalMs })]
 }
 
 /** Every plugin of the gatekeeper applies to the client build only: an SSR build emits nothing. */
