@@ -355,22 +355,16 @@ describe('a document load the runtime starts', () => {
     expect(freezeView).toHaveBeenCalledTimes(1)
   })
 
-  it('once armed, a push to another route moves the URL, freezes the view and reloads the destination', () => {
+  it.each([
+    ['a push to another route', 'pushState', '/shop/orders?page=2#total'],
+    ['a replace to another path', 'replaceState', '/shop/orders'],
+  ] as const)('once armed, %s moves the URL, freezes the view and reloads the destination', (_, method, url) => {
     const browser = tab()
     browser.hear(v2)
-    history.pushState(null, '', '/shop/orders?page=2#total')
+    history[method](null, '', url)
     vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['pushState /shop/orders?page=2#total', 'freeze', 'reload'])
-    expect(location.href).toBe('https://app.test/shop/orders?page=2#total')
-  })
-
-  it('once armed, a replace to another path moves the URL, freezes the view and reloads the destination', () => {
-    const browser = tab()
-    browser.hear(v2)
-    history.replaceState(null, '', '/shop/orders')
-    vi.advanceTimersByTime(CHANNEL_SETTLE_MS)
-    expect(calls).toEqual(['replaceState /shop/orders', 'freeze', 'reload'])
-    expect(location.href).toBe('https://app.test/shop/orders')
+    expect(calls).toEqual([`${method} ${url}`, 'freeze', 'reload'])
+    expect(location.href).toBe(`https://app.test${url}`)
   })
 
   it.each([
